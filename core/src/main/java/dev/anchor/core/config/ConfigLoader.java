@@ -1,0 +1,234 @@
+package dev.anchor.core.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.anchor.core.route.BalancerKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads a gateway configuration from YAML. Every key is known here: an unknown one (a typo) is an
+ * error, not a silent default, and every error names its key path and the value it refused.
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private ConfigLoader() {
+    }
+
+    public static GatewayConfig load(Path file) throws IOException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("", "configuration file " + file + " does not exist");
+        }
+        try {
+            return parse(text);
+        } catch (ConfigException e) {
+            throw e.in(file.toString());
+        }
+    }
+
+    public static GatewayConfig parse(String yaml) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JacksonException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+            throw new ConfigException("", "not valid YAML: " + where + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ConfigException("", "cannot read YAML: " + e.getMessage());
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw new ConfigException("", "the configuration is empty; it needs at least 'routes'");
+        }
+        return read(new Node("", root));
+    }
+
+    // tag::config-keys[]
+    private static GatewayConfig read(Node root) {
+        root.only("implementation", "listen", "limits", "timeouts", "tunnel", "routes", "admin", "blocking");
+        GatewayConfig.Builder b = GatewayConfig.builder();
+        root.text("implementation").ifPresent(b::implementation);
+        root.text("listen").ifPresent(t -> b.listen(ConfigValues.hostPort("listen", t, 0)));
+
+        Node limits = root.section("limits", "head-bytes", "head-fields");
+        limits.text("head-bytes").ifPresent(t -> b.headBytes(ConfigValues.bytes(limits.key("head-bytes"), t)));
+        limits.integer("head-fields").ifPresent(b::headFields);
+
+        Node timeouts = root.section("timeouts", "head", "connect", "handshake", "idle");
+        timeouts.text("head").ifPresent(t -> b.headTimeout(ConfigValues.duration(timeouts.key("head"), t)));
+        timeouts.text("connect").ifPresent(t -> b.connectTimeout(ConfigValues.duration(timeouts.key("connect"), t)));
+        timeouts.text("handshake").ifPresent(t -> b.handshakeTimeout(ConfigValues.duration(timeouts.key("handshake"), t)));
+        timeouts.text("idle").ifPresent(t -> b.idleTimeout(t.equals("off") || t.equals("false")
+                ? Duration.ZERO : ConfigValues.duration(timeouts.key("idle"), t)));
+
+        Node tunnel = root.section("tunnel", "buffer");
+        tunnel.text("buffer").ifPresent(t -> b.tunnelBuffer(ConfigValues.bytes(tunnel.key("buffer"), t)));
+
+        Node admin = root.section("admin", "enabled");
+        admin.bool("enabled").ifPresent(b::admin);
+
+        Node blocking = root.section("blocking", "threads");
+        blocking.text("threads").ifPresent(t -> b.blockingThreads(
+                choice(blocking.key("threads"), t, ThreadKind.class, List.of("virtual", "platform"))));
+
+        List<Node> routes = root.list("routes");
+        for (Node route : routes) {
+            b.route(route(route));
+        }
+        return b.build();
+    }
+
+    private static RouteConfig route(Node route) {
+        route.only("path", "backends", "balance");
+        String path = route.text("path").orElseThrow(() -> new ConfigException(route.key("path"), "every route needs a path prefix, e.g. /chat"));
+        List<Endpoint> backends = new ArrayList<>();
+        for (Node backend : route.list("backends")) {
+            String text = backend.scalar();
+            backends.add(new Endpoint(text.strip(), ConfigValues.hostPort(backend.path, text, 1)));
+        }
+        BalancerKind balance = route.text("balance")
+                .map(t -> choice(route.key("balance"), t, BalancerKind.class, BalancerKind.configNames()))
+                .orElse(BalancerKind.ROUND_ROBIN);
+        return new RouteConfig(path, backends, balance);
+    }
+    // end::config-keys[]
+
+    private static <E extends Enum<E>> E choice(String key, String text, Class<E> type, List<String> names) {
+        int i = names.indexOf(text.strip());
+        if (i < 0) {
+            throw ConfigException.invalid(key, text, "one of " + names);
+        }
+        return type.getEnumConstants()[i];
+    }
+
+    /** A node of the YAML tree and the key path that leads to it, for error messages. */
+    private record Node(String path, JsonNode json) {
+        String key(String name) {
+            return path.isEmpty() ? name : path + "." + name;
+        }
+
+        void only(String... allowed) {
+            if (!json.isObject()) {
+                throw new ConfigException(path, "expected a mapping of keys, got " + kind(json));
+            }
+            List<String> known = List.of(allowed);
+            for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
+                String name = it.next().getKey();
+                if (!known.contains(name)) {
+                    throw new ConfigException(key(name), "unknown key" + suggestion(name, known)
+                            + "; the keys here are " + known);
+                }
+            }
+        }
+
+        Node section(String name, String... allowed) {
+            JsonNode child = json.get(name);
+            Node node = new Node(key(name), child == null ? YAML.createObjectNode() : child);
+            node.only(allowed);
+            return node;
+        }
+
+        Optional<String> text(String name) {
+            JsonNode child = json.get(name);
+            if (child == null || child.isNull()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Node(key(name), child).scalar());
+        }
+
+        String scalar() {
+            if (!json.isValueNode()) {
+                throw new ConfigException(path, "expected a single value, got " + kind(json));
+            }
+            return json.asText();
+        }
+
+        Optional<Long> integer(String name) {
+            return text(name).map(t -> {
+                try {
+                    return Long.parseLong(t.strip());
+                } catch (NumberFormatException e) {
+                    throw ConfigException.invalid(key(name), t, "a whole number");
+                }
+            });
+        }
+
+        Optional<Boolean> bool(String name) {
+            return text(name).map(t -> switch (t.strip().toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw ConfigException.invalid(key(name), t, "true or false");
+            });
+        }
+
+        List<Node> list(String name) {
+            JsonNode child = json.get(name);
+            if (child == null || child.isNull()) {
+                return List.of();
+            }
+            if (!child.isArray()) {
+                throw new ConfigException(key(name), "expected a list, got " + kind(child));
+            }
+            List<Node> items = new ArrayList<>(child.size());
+            for (int i = 0; i < child.size(); i++) {
+                items.add(new Node(key(name) + "[" + i + "]", child.get(i)));
+            }
+            return items;
+        }
+
+        private static String kind(JsonNode node) {
+            if (node.isObject()) {
+                return "a mapping";
+            }
+            return node.isArray() ? "a list" : "'" + node.asText() + "'";
+        }
+
+        private static String suggestion(String name, List<String> known) {
+            String best = null;
+            int bestDistance = 3;
+            for (String k : known) {
+                int d = distance(name, k);
+                if (d < bestDistance) {
+                    best = k;
+                    bestDistance = d;
+                }
+            }
+            return best == null ? "" : " (did you mean '" + best + "'?)";
+        }
+
+        private static int distance(String a, String b) {
+            int[] prev = new int[b.length() + 1];
+            int[] cur = new int[b.length() + 1];
+            for (int j = 0; j <= b.length(); j++) {
+                prev[j] = j;
+            }
+            for (int i = 1; i <= a.length(); i++) {
+                cur[0] = i;
+                for (int j = 1; j <= b.length(); j++) {
+                    int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                    cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                }
+                int[] t = prev;
+                prev = cur;
+                cur = t;
+            }
+            return prev[b.length()];
+        }
+    }
+}

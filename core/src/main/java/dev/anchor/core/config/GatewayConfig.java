@@ -1,0 +1,190 @@
+package dev.anchor.core.config;
+
+import dev.anchor.core.http.HeadLimits;
+import dev.anchor.core.route.BalancerKind;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Everything a gateway is started with. All three implementations read the same record; a section
+ * that only one of them uses ({@code blocking}) says so in its name. Build one with {@link #builder()}
+ * or load it with {@link ConfigLoader}; both reject a bad value by naming its key.
+ */
+public record GatewayConfig(
+        String implementation,
+        InetSocketAddress listen,
+        HeadLimits head,
+        Timeouts timeouts,
+        int tunnelBuffer,
+        List<RouteConfig> routes,
+        boolean admin,
+        ThreadKind blockingThreads) {
+
+    /** The implementations a configuration may name, whether or not this build contains them. */
+    public static final List<String> IMPLEMENTATIONS = List.of("blocking", "nio", "netty");
+
+    public GatewayConfig {
+        routes = List.copyOf(routes);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration, to change a few values of it. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.implementation = implementation;
+        b.listen = listen;
+        b.headBytes = head.maxBytes();
+        b.headFields = head.maxFields();
+        b.timeouts = timeouts;
+        b.tunnelBuffer = tunnelBuffer;
+        b.routes.addAll(routes);
+        b.admin = admin;
+        b.blockingThreads = blockingThreads;
+        return b;
+    }
+
+    public static final class Builder {
+        private String implementation = "blocking";
+        private InetSocketAddress listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080);
+        private int headBytes = HeadLimits.DEFAULT.maxBytes();
+        private int headFields = HeadLimits.DEFAULT.maxFields();
+        private Timeouts timeouts = Timeouts.DEFAULT;
+        private int tunnelBuffer = 64 * 1024;
+        private final List<RouteConfig> routes = new ArrayList<>();
+        private boolean admin = true;
+        private ThreadKind blockingThreads = ThreadKind.VIRTUAL;
+
+        private Builder() {
+        }
+
+        public Builder implementation(String name) {
+            if (!IMPLEMENTATIONS.contains(name)) {
+                throw ConfigException.invalid("implementation", name, "one of " + IMPLEMENTATIONS);
+            }
+            this.implementation = name;
+            return this;
+        }
+
+        public Builder listen(InetSocketAddress address) {
+            this.listen = address;
+            return this;
+        }
+
+        public Builder headBytes(long bytes) {
+            this.headBytes = (int) size("limits.head-bytes", bytes, 1024, 1 << 20);
+            return this;
+        }
+
+        public Builder headFields(long fields) {
+            this.headFields = (int) count("limits.head-fields", fields, 1, 1000);
+            return this;
+        }
+
+        public Builder headTimeout(Duration d) {
+            timeouts = new Timeouts(positive("timeouts.head", d), timeouts.connect(), timeouts.handshake(), timeouts.idle());
+            return this;
+        }
+
+        public Builder connectTimeout(Duration d) {
+            timeouts = new Timeouts(timeouts.head(), positive("timeouts.connect", d), timeouts.handshake(), timeouts.idle());
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration d) {
+            timeouts = new Timeouts(timeouts.head(), timeouts.connect(), positive("timeouts.handshake", d), timeouts.idle());
+            return this;
+        }
+
+        /** {@link Duration#ZERO} turns the idle timeout off. */
+        public Builder idleTimeout(Duration d) {
+            Duration idle = d.isZero() ? d : positive("timeouts.idle", d);
+            timeouts = new Timeouts(timeouts.head(), timeouts.connect(), timeouts.handshake(), idle);
+            return this;
+        }
+
+        public Builder tunnelBuffer(long bytes) {
+            this.tunnelBuffer = (int) size("tunnel.buffer", bytes, 1024, 16 << 20);
+            return this;
+        }
+
+        public Builder route(String path, BalancerKind balance, List<InetSocketAddress> backends) {
+            return route(new RouteConfig(path, backends.stream().map(Endpoint::of).toList(), balance));
+        }
+
+        public Builder route(RouteConfig route) {
+            String key = "routes[" + routes.size() + "]";
+            if (!route.path().startsWith("/") || route.path().chars().anyMatch(c -> c <= 0x20 || c >= 0x7f || c == '?' || c == '#')) {
+                throw ConfigException.invalid(key + ".path", route.path(),
+                        "a path prefix starting with '/', visible ASCII, no '?' or '#'");
+            }
+            if (route.backends().isEmpty()) {
+                throw new ConfigException(key + ".backends", "a route needs at least one backend");
+            }
+            routes.add(route);
+            return this;
+        }
+
+        public Builder clearRoutes() {
+            routes.clear();
+            return this;
+        }
+
+        public Builder admin(boolean enabled) {
+            this.admin = enabled;
+            return this;
+        }
+
+        public Builder blockingThreads(ThreadKind kind) {
+            this.blockingThreads = kind;
+            return this;
+        }
+
+        public GatewayConfig build() {
+            if (routes.isEmpty()) {
+                throw new ConfigException("routes", "at least one route is needed, e.g. "
+                        + "routes: [{path: /, backends: [127.0.0.1:9001]}]");
+            }
+            Set<String> paths = new HashSet<>();
+            for (int i = 0; i < routes.size(); i++) {
+                if (!paths.add(routes.get(i).path())) {
+                    throw ConfigException.invalid("routes[" + i + "].path", routes.get(i).path(),
+                            "a prefix no earlier route has; each prefix may appear once");
+                }
+            }
+            return new GatewayConfig(implementation, listen, new HeadLimits(headBytes, headFields), timeouts,
+                    tunnelBuffer, routes, admin, blockingThreads);
+        }
+
+        private static long size(String key, long bytes, long min, long max) {
+            if (bytes < min || bytes > max) {
+                throw ConfigException.invalid(key, ConfigValues.describeBytes(bytes),
+                        "a size from " + ConfigValues.describeBytes(min) + " to " + ConfigValues.describeBytes(max));
+            }
+            return bytes;
+        }
+
+        private static long count(String key, long n, long min, long max) {
+            if (n < min || n > max) {
+                throw ConfigException.invalid(key, n, "a number from " + min + " to " + max);
+            }
+            return n;
+        }
+
+        private static Duration positive(String key, Duration d) {
+            if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofDays(7)) > 0) {
+                // describe() calls zero "off", which is what an idle timeout means by it, not these
+                throw ConfigException.invalid(key, d.isZero() ? "0s" : ConfigValues.describe(d),
+                        "a duration from 1ms to 7d");
+            }
+            return d;
+        }
+    }
+}

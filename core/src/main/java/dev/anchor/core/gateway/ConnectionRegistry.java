@@ -1,0 +1,83 @@
+package dev.anchor.core.gateway;
+
+import dev.anchor.core.route.Backend;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The gateway's own count of what it holds open: client connections, upstream connections and
+ * tunnels. Each implementation reports every open and close here exactly once, so a count that
+ * does not return to zero after the connections are gone is a leak, and a test can see it.
+ */
+public final class ConnectionRegistry {
+    private final GatewayMetrics metrics;
+    private final AtomicInteger clients = new AtomicInteger();
+    private final AtomicInteger upstreams = new AtomicInteger();
+    private final Map<Long, TunnelStats> tunnels = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+
+    ConnectionRegistry(GatewayMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    public void clientOpened() {
+        clients.incrementAndGet();
+        metrics.accepted();
+    }
+
+    public void clientClosed() {
+        clients.decrementAndGet();
+    }
+
+    /** A connect to {@code backend} begins; pair with {@link #upstreamClosed(Backend)}. */
+    public void upstreamOpening(Backend backend) {
+        upstreams.incrementAndGet();
+        backend.connecting();
+    }
+
+    public void upstreamClosed(Backend backend) {
+        upstreams.decrementAndGet();
+        backend.disconnected();
+    }
+
+    public void connectFailed(Backend backend, ConnectFailure cause) {
+        metrics.connectFailed(backend, cause);
+    }
+
+    public TunnelStats tunnelOpened(InetSocketAddress client, Backend backend) {
+        long id = ids.incrementAndGet();
+        TunnelStats t = new TunnelStats(id, client, backend, Instant.now(),
+                new Flow(metrics.bytesCounter(Direction.UPSTREAM)),
+                new Flow(metrics.bytesCounter(Direction.DOWNSTREAM)));
+        tunnels.put(id, t);
+        return t;
+    }
+
+    /** Idempotent: only the first close of a tunnel is counted. */
+    public void tunnelClosed(TunnelStats tunnel, CloseReason reason) {
+        if (tunnels.remove(tunnel.id()) != null) {
+            metrics.tunnelClosed(reason);
+        }
+    }
+
+    public int clientConnections() {
+        return clients.get();
+    }
+
+    public int upstreamConnections() {
+        return upstreams.get();
+    }
+
+    public int tunnelCount() {
+        return tunnels.size();
+    }
+
+    public Collection<TunnelStats> tunnels() {
+        return tunnels.values();
+    }
+}

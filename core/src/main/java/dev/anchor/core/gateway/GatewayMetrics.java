@@ -1,0 +1,97 @@
+package dev.anchor.core.gateway;
+
+import dev.anchor.core.route.Backend;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The metrics every implementation exports, under the same names: the one place they are defined.
+ * Exposed in Prometheus text format at {@code /metrics}; {@code docs/} lists them with their meaning.
+ */
+public final class GatewayMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter accepted;
+    private final Counter upstreamBytes;
+    private final Counter downstreamBytes;
+
+    public GatewayMetrics(String implementation) {
+        registry.config().commonTags("implementation", implementation);
+        accepted = Counter.builder("anchor.client.connections.accepted")
+                .description("Client connections accepted")
+                .register(registry);
+        upstreamBytes = bytes(Direction.UPSTREAM);
+        downstreamBytes = bytes(Direction.DOWNSTREAM);
+    }
+
+    private Counter bytes(Direction d) {
+        return Counter.builder("anchor.tunnel.bytes")
+                .description("Bytes relayed through tunnels")
+                .baseUnit("bytes")
+                .tag("direction", d.label())
+                .register(registry);
+    }
+
+    void bind(ConnectionRegistry connections, List<Backend> backends) {
+        gauge("anchor.client.connections", "Client connections open now", connections::clientConnections);
+        gauge("anchor.upstream.connections", "Upstream connections open or opening now", connections::upstreamConnections);
+        gauge("anchor.tunnels", "Tunnels open now", connections::tunnelCount);
+        for (Backend b : backends) {
+            Gauge.builder("anchor.backend.connections", b, Backend::connections)
+                    .description("Upstream connections open or opening to one backend endpoint")
+                    .tag("backend", b.name())
+                    .register(registry);
+        }
+    }
+
+    private void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    void accepted() {
+        accepted.increment();
+    }
+
+    Counter bytesCounter(Direction d) {
+        return d == Direction.UPSTREAM ? upstreamBytes : downstreamBytes;
+    }
+
+    /** A finished handshake: {@code result} is switched, relayed, rejected or admin. */
+    void handshake(String result, int status) {
+        Counter.builder("anchor.handshakes")
+                .description("Opening handshakes by result and the status the client got")
+                .tag("result", result)
+                .tag("status", Integer.toString(status))
+                .register(registry)
+                .increment();
+    }
+
+    void tunnelClosed(CloseReason reason) {
+        Counter.builder("anchor.tunnels.closed")
+                .description("Tunnels closed, by reason")
+                .tag("reason", reason.label())
+                .register(registry)
+                .increment();
+    }
+
+    void connectFailed(Backend backend, ConnectFailure cause) {
+        Counter.builder("anchor.upstream.connect.failures")
+                .description("Failed connects to a backend endpoint, by cause")
+                .tag("backend", backend.name())
+                .tag("cause", cause.label())
+                .register(registry)
+                .increment();
+    }
+
+    /** The Prometheus text exposition of every metric. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.anchor.core.gateway;
+
+import dev.anchor.core.config.GatewayConfig;
+import dev.anchor.core.config.RouteConfig;
+import dev.anchor.core.route.Backend;
+import dev.anchor.core.route.Route;
+import dev.anchor.core.route.Router;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a running gateway has that is not a socket: its configuration, routes and backends,
+ * the handshake decisions, the connection accounting and the metrics. Each implementation makes
+ * one at start and hands it the events of its sockets.
+ */
+public final class GatewayRuntime {
+    private final String implementation;
+    private final GatewayConfig config;
+    private final Router router;
+    private final GatewayMetrics metrics;
+    private final ConnectionRegistry connections;
+    private final HandshakeRelay relay;
+    private final long started = System.nanoTime();
+    private volatile InetSocketAddress listening;
+
+    public GatewayRuntime(String implementation, GatewayConfig config) {
+        this.implementation = implementation;
+        this.config = config;
+        this.router = new Router(routes(config));
+        this.metrics = new GatewayMetrics(implementation);
+        this.connections = new ConnectionRegistry(metrics);
+        this.metrics.bind(connections, router.backends());
+        this.relay = new HandshakeRelay(router, new AdminEndpoints(config.admin(), metrics, this::status), metrics);
+    }
+
+    /** One {@link Backend} per distinct endpoint, shared by every route that names it. */
+    private static List<Route> routes(GatewayConfig config) {
+        Map<InetSocketAddress, Backend> endpoints = new HashMap<>();
+        List<Route> routes = new ArrayList<>();
+        for (RouteConfig rc : config.routes()) {
+            List<Backend> pool = rc.backends().stream()
+                    .map(e -> endpoints.computeIfAbsent(e.address(), a -> new Backend(e.text(), a)))
+                    .distinct()
+                    .toList();
+            routes.add(new Route(rc.path(), pool, rc.balance().create()));
+        }
+        return routes;
+    }
+
+    public String implementation() {
+        return implementation;
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public HandshakeRelay relay() {
+        return relay;
+    }
+
+    public ConnectionRegistry connections() {
+        return connections;
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /** The implementation has bound its listening socket to {@code address}. */
+    public void listening(InetSocketAddress address) {
+        this.listening = address;
+    }
+
+    public GatewayStatus status(boolean withTunnels) {
+        InetSocketAddress at = listening;
+        return new GatewayStatus(implementation,
+                at == null ? "not listening" : at.getAddress().getHostAddress() + ":" + at.getPort(),
+                (System.nanoTime() - started) / 1_000_000,
+                connections.clientConnections(),
+                connections.upstreamConnections(),
+                connections.tunnelCount(),
+                router.backends().stream()
+                        .map(b -> new GatewayStatus.BackendStatus(b.name(), b.connections()))
+                        .toList(),
+                withTunnels
+                        ? connections.tunnels().stream().map(GatewayStatus.TunnelStatus::of).toList()
+                        : List.of());
+    }
+
+    public GatewayStatus status() {
+        return status(true);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.anchor.core.gateway;
+
+import dev.anchor.core.handshake.Answer;
+import dev.anchor.core.handshake.BackendAnswer;
+import dev.anchor.core.handshake.Rejection;
+import dev.anchor.core.handshake.UpgradeRequestCheck;
+import dev.anchor.core.handshake.UpstreamRequest;
+import dev.anchor.core.http.HeadParseException;
+import dev.anchor.core.http.RequestHead;
+import dev.anchor.core.http.ResponseHead;
+import dev.anchor.core.route.Route;
+import dev.anchor.core.route.Router;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The decisions of the opening handshake, shared by every implementation: what a request head
+ * gets, what each failure on the way to the backend turns into, and what the backend's answer
+ * becomes. The implementations only move the bytes; they never decide a status themselves, so
+ * all three answer the same input the same way and count it under the same metric.
+ */
+// tag::relay-request[]
+public final class HandshakeRelay {
+    private final Router router;
+    private final AdminEndpoints admin;
+    private final GatewayMetrics metrics;
+
+    HandshakeRelay(Router router, AdminEndpoints admin, GatewayMetrics metrics) {
+        this.router = router;
+        this.admin = admin;
+        this.metrics = metrics;
+    }
+
+    public Decision onRequest(RequestHead head, InetSocketAddress client) {
+        if (admin.handles(head)) {
+            metrics.handshake("admin", 200);
+            return new Decision.Reply(admin.respond(head));
+        }
+        Optional<Route> route = router.route(head.path());
+        if (route.isEmpty()) {
+            return reject(Rejection.of(404, "no route for " + head.path()));
+        }
+        Optional<Rejection> invalid = UpgradeRequestCheck.check(head);
+        if (invalid.isPresent()) {
+            return reject(invalid.get());
+        }
+        RequestHead upstream = UpstreamRequest.of(head, client, "http");
+        return new Decision.Forward(route.get(), route.get().balancer().order(route.get().pool(), client),
+                upstream, upstream.render());
+    }
+    // end::relay-request[]
+
+    /** The backend's response head has arrived. */
+    public Answer onAnswer(Decision.Forward forward, ResponseHead response) {
+        Answer answer = BackendAnswer.judge(forward.upstreamHead(), response);
+        switch (answer) {
+            case Answer.Switch s -> metrics.handshake("switched", 101);
+            case Answer.Relay r -> metrics.handshake("relayed", r.status());
+            case Answer.Refuse r -> metrics.handshake("rejected", r.rejection().status());
+            case Answer.Interim i -> { }
+        }
+        return answer;
+    }
+
+    public ByteBuffer malformed(HeadParseException e) {
+        return rejected(Rejection.of(e.status(), e.getMessage()));
+    }
+
+    public ByteBuffer headTimedOut() {
+        return rejected(Rejection.of(408, "the request head did not arrive in time"));
+    }
+
+    /** Every candidate failed; 504 if any of them timed out, else 502. */
+    public ByteBuffer connectFailed(List<ConnectFailure> failures) {
+        boolean timedOut = failures.contains(ConnectFailure.TIMED_OUT);
+        return rejected(Rejection.of(timedOut ? 504 : 502,
+                "no backend accepted a connection (" + failures.stream().map(ConnectFailure::label).toList() + ")"));
+    }
+
+    public ByteBuffer handshakeTimedOut() {
+        return rejected(Rejection.of(504, "the backend did not answer the handshake in time"));
+    }
+
+    public ByteBuffer backendClosedEarly() {
+        return rejected(Rejection.of(502, "the backend closed the connection without answering"));
+    }
+
+    public ByteBuffer badResponse(HeadParseException e) {
+        return rejected(Rejection.of(502, e.getMessage()));
+    }
+
+    public ByteBuffer refused(Answer.Refuse refuse) {
+        return refuse.rejection().response();
+    }
+
+    private Decision reject(Rejection r) {
+        return new Decision.Reply(rejected(r));
+    }
+
+    private ByteBuffer rejected(Rejection r) {
+        metrics.handshake("rejected", r.status());
+        return r.response();
+    }
+}

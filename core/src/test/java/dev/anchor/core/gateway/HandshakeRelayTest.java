@@ -1,0 +1,227 @@
+package dev.anchor.core.gateway;
+
+import static dev.anchor.core.Heads.head;
+import static dev.anchor.core.Heads.request;
+import static dev.anchor.core.Heads.response;
+import static dev.anchor.core.Heads.upgrade;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anchor.core.Heads;
+import dev.anchor.core.config.GatewayConfig;
+import dev.anchor.core.handshake.Answer;
+import dev.anchor.core.http.HeadLimits;
+import dev.anchor.core.http.HeadParseException;
+import dev.anchor.core.http.RequestHead;
+import dev.anchor.core.http.ResponseHead;
+import dev.anchor.core.http.ResponseHeadParser;
+import dev.anchor.core.route.BalancerKind;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The decisions every implementation shares, driven through a runtime built from a configuration. */
+class HandshakeRelayTest {
+    static final InetSocketAddress CLIENT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 50000);
+    static final InetSocketAddress BACKEND_1 = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9001);
+    static final InetSocketAddress BACKEND_2 = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9002);
+
+    private final GatewayRuntime runtime = runtime(GatewayConfig.builder());
+    private final HandshakeRelay relay = runtime.relay();
+
+    @Test
+    void healthzIsAnsweredOk() {
+        Page page = reply(relay.onRequest(get("/healthz"), CLIENT));
+
+        assertThat(page.head().status()).isEqualTo(200);
+        assertThat(page.head().headers().first("Content-Length")).contains("3");
+        assertThat(page.head().headers().all("Connection")).containsExactly("close");
+        assertThat(page.body()).isEqualTo("ok\n");
+    }
+
+    @Test
+    void headRequestForAnAdminPageGetsTheHeadOnly() {
+        Page page = reply(relay.onRequest(request(head("HEAD /healthz HTTP/1.1", "Host: gw")), CLIENT));
+
+        assertThat(page.head().headers().first("Content-Length")).contains("3");
+        assertThat(page.body()).isEmpty();
+    }
+
+    @Test
+    void metricsPageIsPrometheusText() {
+        Page page = reply(relay.onRequest(get("/metrics"), CLIENT));
+
+        assertThat(page.head().headers().first("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+        assertThat(page.body()).contains("anchor_client_connections", "anchor_tunnels", "implementation=\"blocking\"");
+    }
+
+    @Test
+    void statusPageIsJsonNamingTheImplementation() throws Exception {
+        Page page = reply(relay.onRequest(get("/status"), CLIENT));
+        JsonNode status = new ObjectMapper().readTree(page.body());
+
+        assertThat(page.head().headers().first("Content-Type")).contains("application/json");
+        assertThat(status.get("implementation").asText()).isEqualTo("blocking");
+        assertThat(status.get("backends")).hasSize(2);
+    }
+
+    @Test
+    void statusTunnelsPageListsOpenTunnels() throws Exception {
+        runtime.connections().tunnelOpened(CLIENT, runtime.router().backends().get(1));
+        JsonNode tunnels = new ObjectMapper().readTree(reply(relay.onRequest(get("/status/tunnels"), CLIENT)).body());
+
+        assertThat(tunnels).hasSize(1);
+        assertThat(tunnels.get(0).get("backend").asText()).isEqualTo("127.0.0.1:9002");
+    }
+
+    @Test
+    void adminPathsAreNotAnsweredWhenAdminIsDisabled() {
+        HandshakeRelay withoutAdmin = runtime(GatewayConfig.builder().admin(false)).relay();
+
+        assertThat(reply(withoutAdmin.onRequest(get("/healthz"), CLIENT)).head().status()).isEqualTo(404);
+    }
+
+    @Test
+    void upgradeToAnAdminPathIsRouted() {
+        RequestHead upgradeToHealthz = request(head("GET /healthz HTTP/1.1", "Host: gw",
+                "Upgrade: websocket", "Connection: Upgrade"));
+
+        assertThat(reply(relay.onRequest(upgradeToHealthz, CLIENT)).head().status()).isEqualTo(404);
+    }
+
+    @Test
+    void unknownPathIs404() {
+        Page page = reply(relay.onRequest(get("/nowhere"), CLIENT));
+
+        assertThat(page.head().status()).isEqualTo(404);
+        assertThat(page.body()).contains("/nowhere");
+    }
+
+    @Test
+    void plainGetOnARouteIs426() {
+        assertThat(reply(relay.onRequest(get("/chat"), CLIENT)).head().status()).isEqualTo(426);
+    }
+
+    @Test
+    void validUpgradeIsForwardedToTheBalancersCandidates() {
+        Decision.Forward forward = forward(relay.onRequest(upgrade(), CLIENT));
+
+        assertThat(forward.route().prefix()).isEqualTo("/chat");
+        assertThat(forward.candidates()).extracting(b -> b.address()).containsExactly(BACKEND_1, BACKEND_2);
+        assertThat(forward(relay.onRequest(upgrade(), CLIENT)).candidates()).extracting(b -> b.address())
+                .containsExactly(BACKEND_2, BACKEND_1);
+    }
+
+    @Test
+    void forwardCarriesTheUpstreamHeadRenderedAndFreshOnEachCall() {
+        Decision.Forward forward = forward(relay.onRequest(upgrade("Keep-Alive: 5"), CLIENT));
+
+        assertThat(forward.upstreamHead().headers().first("X-Forwarded-For")).contains("127.0.0.1");
+        assertThat(forward.upstreamHead().headers().contains("Keep-Alive")).isFalse();
+        String rendered = Heads.text(forward.upstreamHead().render());
+        assertThat(drain(forward.head())).isEqualTo(rendered);
+        assertThat(drain(forward.head())).isEqualTo(rendered);
+    }
+
+    @Test
+    void backendsSwitchIsPassedOnAndCounted() {
+        Decision.Forward forward = forward(relay.onRequest(upgrade(), CLIENT));
+        Answer answer = relay.onAnswer(forward, response(head("HTTP/1.1 101 Switching Protocols",
+                "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Accept: " + Heads.SAMPLE_ACCEPT)));
+
+        assertThat(answer).isInstanceOf(Answer.Switch.class);
+        assertThat(runtime.metrics().scrape())
+                .containsPattern("anchor_handshakes_total\\{[^}]*result=\"switched\",status=\"101\"} 1\\.0");
+    }
+
+    @Test
+    void rejectionsAreCountedByStatus() {
+        relay.onRequest(get("/nowhere"), CLIENT);
+        relay.onRequest(get("/nowhere"), CLIENT);
+
+        assertThat(runtime.metrics().scrape())
+                .containsPattern("anchor_handshakes_total\\{[^}]*result=\"rejected\",status=\"404\"} 2\\.0");
+    }
+
+    @Test
+    void connectFailedIs504IfAnyCandidateTimedOut() {
+        Page page = page(relay.connectFailed(List.of(ConnectFailure.REFUSED, ConnectFailure.TIMED_OUT)));
+
+        assertThat(page.head().status()).isEqualTo(504);
+        assertThat(page.body()).contains("refused", "timed_out");
+    }
+
+    @Test
+    void connectFailedIs502IfNoCandidateTimedOut() {
+        assertThat(page(relay.connectFailed(List.of(ConnectFailure.REFUSED, ConnectFailure.UNREACHABLE))).head().status())
+                .isEqualTo(502);
+    }
+
+    @Test
+    void malformedRequestGetsTheParsersStatus() {
+        assertThat(page(relay.malformed(new HeadParseException(431, "too many fields"))).head().status()).isEqualTo(431);
+        assertThat(page(relay.malformed(new HeadParseException(505, "HTTP/2.0"))).head().status()).isEqualTo(505);
+    }
+
+    @Test
+    void everyFailureOnTheWayToTheBackendHasItsStatus() {
+        assertThat(page(relay.headTimedOut()).head().status()).isEqualTo(408);
+        assertThat(page(relay.handshakeTimedOut()).head().status()).isEqualTo(504);
+        assertThat(page(relay.backendClosedEarly()).head().status()).isEqualTo(502);
+        assertThat(page(relay.badResponse(new HeadParseException(502, "bad"))).head().status()).isEqualTo(502);
+    }
+
+    @Test
+    void routesNamingTheSameEndpointShareOneBackend() {
+        GatewayRuntime shared = new GatewayRuntime("nio", GatewayConfig.builder()
+                .route("/a", BalancerKind.ROUND_ROBIN, List.of(BACKEND_1))
+                .route("/b", BalancerKind.ROUND_ROBIN, List.of(BACKEND_1, BACKEND_2))
+                .build());
+
+        assertThat(shared.router().backends()).hasSize(2);
+        assertThat(shared.router().routes().get(0).pool().get(0)).isSameAs(shared.router().routes().get(1).pool().get(0));
+    }
+
+    // --- helpers ---
+
+    record Page(ResponseHead head, String body) {
+    }
+
+    static GatewayRuntime runtime(GatewayConfig.Builder builder) {
+        return new GatewayRuntime("blocking",
+                builder.route("/chat", BalancerKind.ROUND_ROBIN, List.of(BACKEND_1, BACKEND_2)).build());
+    }
+
+    private static RequestHead get(String path) {
+        return request(head("GET " + path + " HTTP/1.1", "Host: gw"));
+    }
+
+    private static Page reply(Decision d) {
+        assertThat(d).isInstanceOf(Decision.Reply.class);
+        return page(((Decision.Reply) d).response());
+    }
+
+    private static Decision.Forward forward(Decision d) {
+        assertThat(d).isInstanceOf(Decision.Forward.class);
+        return (Decision.Forward) d;
+    }
+
+    private static Page page(ByteBuffer wire) {
+        try {
+            ResponseHead head = new ResponseHeadParser(HeadLimits.DEFAULT).parse(wire);
+            return new Page(head, StandardCharsets.UTF_8.decode(wire).toString());
+        } catch (HeadParseException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String drain(ByteBuffer b) {
+        String text = Heads.text(b);
+        b.position(b.limit());
+        return text;
+    }
+}
