@@ -1,0 +1,85 @@
+package dev.anchor.conformance;
+
+import dev.anchor.conformance.rules.ErrorRules;
+import dev.anchor.conformance.rules.IsolationRules;
+import dev.anchor.conformance.rules.SetupRules;
+import dev.anchor.conformance.rules.TunnelRules;
+import dev.anchor.conformance.rules.UpgradeRules;
+import dev.anchor.core.gateway.GatewayProvider;
+import java.util.Map;
+import org.junit.jupiter.api.ClassOrderer;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestClassOrder;
+
+/**
+ * The conformance suite. An implementation runs every rule with a subclass that says how to start
+ * it:
+ *
+ * <pre>{@code
+ * class BlockingConformanceTest extends GatewayConformance {
+ *     protected GatewayProvider provider() { return new BlockingGatewayProvider(); }
+ * }
+ * }</pre>
+ *
+ * The groups run in order, SETUP first, so a wiring fault shows as a SETUP failure rather than as
+ * fifty protocol failures.
+ */
+// tag::suite[]
+@TestClassOrder(ClassOrderer.OrderAnnotation.class)
+public abstract class GatewayConformance {
+
+    /** Starts the gateway under test from a configuration the suite writes. */
+    protected abstract GatewayProvider provider();
+
+    /** Rules not met yet, each with its reason: they are skipped by name, never hidden. */
+    protected Map<Rule, String> unmet() {
+        return Map.of();
+    }
+
+    /** The name results are filed under; defaults to the provider's. */
+    protected String name() {
+        return provider().name();
+    }
+
+    private Subject subject() {
+        return new Subject(name(), provider(), unmet());
+    }
+
+    @Nested @Order(1) @DisplayName("SETUP")
+    class Setup extends SetupRules {
+        Setup() {
+            super(GatewayConformance.this.subject());
+        }
+    }
+
+    @Nested @Order(2) @DisplayName("UPG")
+    class Upgrade extends UpgradeRules {
+        Upgrade() {
+            super(GatewayConformance.this.subject());
+        }
+    }
+    // end::suite[]
+
+    @Nested @Order(3) @DisplayName("TUN")
+    class Tunnel extends TunnelRules {
+        Tunnel() {
+            super(GatewayConformance.this.subject());
+        }
+    }
+
+    @Nested @Order(4) @DisplayName("ERR")
+    class Errors extends ErrorRules {
+        Errors() {
+            super(GatewayConformance.this.subject());
+        }
+    }
+
+    @Nested @Order(5) @DisplayName("ISO")
+    class Isolation extends IsolationRules {
+        Isolation() {
+            super(GatewayConformance.this.subject());
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.anchor.conformance;
+
+import static dev.anchor.conformance.Strength.REQUIRED;
+
+/**
+ * The catalogue: every rule a gateway is held to, with its id, its strength and one sentence. The
+ * tests in {@code rules/} each name one of these; the docs render this list as the conformance
+ * matrix.
+ */
+public enum Rule {
+    // SETUP: the adapter and the basics work, so later failures are about protocol, not wiring
+    SETUP_01(REQUIRED, "the gateway starts from a configuration and accepts TCP connections on its listen address"),
+    SETUP_02(REQUIRED, "a WebSocket client completes one echo round trip through the gateway"),
+    SETUP_03(REQUIRED, "GET /healthz is answered 200 by the gateway itself, without opening a backend connection"),
+    SETUP_04(REQUIRED, "GET /status answers JSON that names the implementation and counts its connections"),
+    SETUP_05(REQUIRED, "GET /metrics answers the Prometheus text format with the anchor_ metrics"),
+    SETUP_06(REQUIRED, "after close() the listen port refuses connections and every tunnel is closed"),
+
+    // UPG: the opening handshake is relayed, never invented
+    UPG_01(REQUIRED, "a valid upgrade reaches the backend, and the backend's 101 with its Sec-WebSocket-Accept reaches the client"),
+    UPG_02(REQUIRED, "the client receives no byte of a response before the backend has sent its 101"),
+    UPG_03(REQUIRED, "a non-101 answer reaches the client with status, end-to-end fields and body unchanged, then the connection closes"),
+    UPG_04(REQUIRED, "a 101 whose Sec-WebSocket-Accept does not answer the client's key becomes 502, and no tunnel opens"),
+    UPG_05(REQUIRED, "fields named in Connection and the standard hop-by-hop fields are not forwarded to the backend"),
+    UPG_06(REQUIRED, "Connection is read as a token list: 'keep-alive, Upgrade' in any letter case upgrades"),
+    UPG_07(REQUIRED, "X-Forwarded-For gets the client address appended; X-Forwarded-Proto and Forwarded are added"),
+    UPG_08(REQUIRED, "offered subprotocols reach the backend and the backend's choice reaches the client"),
+    UPG_09(REQUIRED, "end-to-end fields (Origin, Cookie, Authorization, Sec-WebSocket-Extensions, custom) reach the backend unchanged and in order"),
+    UPG_10(REQUIRED, "the request target, path and query, reaches the backend unchanged"),
+    UPG_11(REQUIRED, "frames the backend sends in the same segment as its 101 reach the client"),
+    UPG_12(REQUIRED, "bytes the client sends right behind its request head reach the backend right behind the forwarded head"),
+    UPG_13(REQUIRED, "a request head arriving one byte per segment is handled as if it arrived whole"),
+    UPG_14(REQUIRED, "a response head arriving one byte per segment is handled as if it arrived whole"),
+    UPG_15(REQUIRED, "a backend that refuses the connection is passed over for the next one in the pool"),
+    UPG_16(REQUIRED, "the end-to-end fields of the backend's 101 (Set-Cookie, Sec-WebSocket-Protocol) reach the client"),
+    UPG_17(REQUIRED, "a 1xx interim answer of the backend reaches the client, and the handshake then completes"),
+
+    // TUN: after 101, bytes both ways, unchanged, in order, bounded, with TCP's endings kept
+    TUN_01(REQUIRED, "10,000 messages of random size (0 B to 1 MiB), text and binary, whole and fragmented, echo unchanged"),
+    TUN_02(REQUIRED, "frames at every payload-length boundary (0, 125, 126, 65535, 65536 bytes) pass byte for byte both ways"),
+    TUN_03(REQUIRED, "a 16 MiB frame passes byte for byte both ways"),
+    TUN_04(REQUIRED, "bytes arrive unchanged and in order in both directions under any TCP chopping"),
+    TUN_05(REQUIRED, "when the client half-closes, the backend sees EOF and the backend-to-client direction keeps flowing"),
+    TUN_06(REQUIRED, "when the backend half-closes, the client sees EOF and the client-to-backend direction keeps flowing"),
+    TUN_07(REQUIRED, "a reset from the client aborts the backend leg with a reset"),
+    TUN_08(REQUIRED, "a reset from the backend aborts the client leg with a reset"),
+    TUN_09(REQUIRED, "the close handshake passes both ways with its code and reason unchanged"),
+    TUN_10(REQUIRED, "bytes a peer sends just before its FIN arrive in full before the FIN is passed on"),
+    TUN_11(REQUIRED, "while the client reads nothing, the gateway holds at most 1 MiB of a 256 MiB stream, and delivers all of it once the client reads"),
+    TUN_12(REQUIRED, "while the backend reads nothing, the gateway holds at most 1 MiB of a 256 MiB stream, and delivers all of it once the backend reads"),
+    TUN_13(REQUIRED, "a tunnel silent in both directions for timeouts.idle is closed on both legs"),
+    TUN_14(REQUIRED, "a tunnel with traffic in one direction only is not idle"),
+    TUN_15(REQUIRED, "Ping and Pong frames of the endpoints pass through untouched in both directions"),
+    TUN_16(REQUIRED, "once both directions are done the gateway closes both connections and its counts return to zero"),
+
+    // ERR: bad input gets the right status, and costs nothing afterwards
+    ERR_01(REQUIRED, "a malformed request line gets 400"),
+    ERR_02(REQUIRED, "a malformed field line (space before colon, obs-fold, bare LF) gets 400"),
+    ERR_03(REQUIRED, "an upgrade with a method other than GET gets 405 with 'Allow: GET'"),
+    ERR_04(REQUIRED, "a GET without upgrade on a routed path gets 426 with 'Upgrade: websocket'"),
+    ERR_05(REQUIRED, "a Sec-WebSocket-Version other than 13 gets 426 with 'Sec-WebSocket-Version: 13'"),
+    ERR_06(REQUIRED, "a missing or malformed Sec-WebSocket-Key gets 400"),
+    ERR_07(REQUIRED, "a head over limits.head-bytes gets 431, a request line over it 414"),
+    ERR_08(REQUIRED, "a head not complete within timeouts.head gets 408, even while bytes trickle in"),
+    ERR_09(REQUIRED, "when every backend refuses the connection the client gets 502"),
+    ERR_10(REQUIRED, "when the connect to the backend times out the client gets 504"),
+    ERR_11(REQUIRED, "a path that no route matches gets 404"),
+    ERR_12(REQUIRED, "a backend that closes without answering gives the client 502"),
+    ERR_13(REQUIRED, "a backend answer that is not HTTP gives the client 502"),
+    ERR_14(REQUIRED, "a backend that does not answer within timeouts.handshake gives the client 504"),
+    ERR_15(REQUIRED, "an HTTP/1.1 request without Host gets 400"),
+    ERR_16(REQUIRED, "a request in an HTTP version other than 1.x gets 505"),
+    ERR_17(REQUIRED, "a client that disconnects in the middle of its head costs nothing: the counts return to zero"),
+    ERR_18(REQUIRED, "random bytes never break the gateway: it answers 400 or closes, and serves the next client"),
+    ERR_19(REQUIRED, "after every refusal the connection is closed and the gateway's open-connection count returns to zero"),
+
+    // ISO: tunnels are independent
+    ISO_01(REQUIRED, "50 concurrent tunnels each receive exactly their own messages"),
+    ISO_02(REQUIRED, "for any interleaving of sends across tunnels, each tunnel receives exactly its own sequence, in order"),
+    ISO_03(REQUIRED, "resetting one tunnel leaves the others intact"),
+    ISO_04(REQUIRED, "a tunnel whose client has stopped reading does not hold up the others");
+
+    private final Strength strength;
+    private final String statement;
+
+    Rule(Strength strength, String statement) {
+        this.strength = strength;
+        this.statement = statement;
+    }
+
+    /** {@code UPG-03}. */
+    public String id() {
+        return name().replace('_', '-');
+    }
+
+    /** {@code UPG}. */
+    public String group() {
+        return name().substring(0, name().indexOf('_'));
+    }
+
+    public Strength strength() {
+        return strength;
+    }
+
+    public String statement() {
+        return statement;
+    }
+
+    /** {@code UPG-03 required: a non-101 answer ...}: how a test shows up in every report. */
+    public String title() {
+        return id() + " " + strength.label() + ": " + statement;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.anchor.conformance.peers;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.List;
+
+/** A client that writes exact bytes to the gateway: malformed heads, chopped frames, resets. */
+public final class RawClient extends Connection {
+    private final InetSocketAddress gateway;
+
+    private RawClient(Socket socket, InetSocketAddress gateway) throws IOException {
+        super(socket, true);
+        this.gateway = gateway;
+    }
+
+    public static RawClient connect(InetSocketAddress gateway) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.connect(gateway, (int) dev.anchor.conformance.TestTime.PROMPT.toMillis());
+            return new RawClient(s, gateway);
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    public String host() {
+        return gateway.getAddress().getHostAddress() + ":" + gateway.getPort();
+    }
+
+    /** Sends a valid opening handshake for {@code target}, with {@code extra} field lines; returns its key. */
+    public String sendUpgrade(String target, String... extra) throws IOException {
+        String key = HttpText.newKey();
+        write(HttpText.upgradeRequest(target, host(), key, extra));
+        return key;
+    }
+
+    /** Sends a handshake, reads the answer and requires a 101 with the right accept. */
+    public RawResponse upgrade(String target, String... extra) throws IOException {
+        String key = sendUpgrade(target, extra);
+        RawResponse r = readResponseHead();
+        if (r.status() != 101) {
+            throw new AssertionError("expected 101 for " + target + ", got:\n" + r);
+        }
+        if (!r.all("Sec-WebSocket-Accept").equals(List.of(HttpText.accept(key)))) {
+            throw new AssertionError("101 with a wrong Sec-WebSocket-Accept:\n" + r);
+        }
+        return r;
+    }
+
+    /** Reads a response head only; what follows stays in the stream. */
+    public RawResponse readResponseHead() throws IOException {
+        byte[] head = HttpText.readHead(in);
+        return parse(head, new byte[0]);
+    }
+
+    /** Reads a response head and the body its Content-Length announces. */
+    public RawResponse readResponse() throws IOException {
+        RawResponse head = readResponseHead();
+        int length = head.field("Content-Length").map(Integer::parseInt).orElse(0);
+        return parse(head.head(), readExactly(length));
+    }
+
+    private static RawResponse parse(byte[] head, byte[] body) {
+        List<String> lines = HttpText.lines(head);
+        String[] start = lines.get(0).split(" ", 3);
+        return new RawResponse(head, Integer.parseInt(start[1]), start.length > 2 ? start[2] : "",
+                HttpText.fields(lines), body);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.anchor.conformance.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anchor.conformance.Conforms;
+import dev.anchor.conformance.Fixture;
+import dev.anchor.conformance.Rule;
+import dev.anchor.conformance.RuleGroup;
+import dev.anchor.conformance.Subject;
+import dev.anchor.conformance.TestTime;
+import dev.anchor.conformance.peers.Ending;
+import dev.anchor.conformance.peers.Frame;
+import dev.anchor.conformance.peers.RawClient;
+import dev.anchor.conformance.peers.RawResponse;
+import dev.anchor.conformance.peers.ScriptedBackend;
+import dev.anchor.conformance.peers.WsClient;
+import dev.anchor.conformance.peers.WsEvent;
+import dev.anchor.core.gateway.Gateway;
+import dev.anchor.echo.EchoServer;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Socket;
+import org.junit.jupiter.api.Test;
+
+/** The adapter works and the gateway's basics answer: run first, so wiring faults show as such. */
+public abstract class SetupRules extends RuleGroup {
+    protected SetupRules(Subject subject) {
+        super(subject);
+    }
+
+    @Test
+    @Conforms(Rule.SETUP_01)
+    void setup01_startsAndAccepts() throws Exception {
+        EchoServer echo = fx.echo();
+        Gateway gateway = fx.gateway(echo.address());
+
+        assertThat(gateway.address().getPort()).as("the real listen port").isPositive();
+        assertThat(gateway.implementation()).isEqualTo(subject().provider().name());
+        try (Socket s = new Socket(gateway.address().getAddress(), gateway.address().getPort())) {
+            assertThat(s.isConnected()).isTrue();
+        }
+    }
+
+    @Test
+    @Conforms(Rule.SETUP_02)
+    void setup02_oneEchoRoundTrip() throws Exception {
+        EchoServer echo = fx.echo();
+        Gateway gateway = fx.gateway(echo.address());
+        WsClient client = fx.ws(gateway, "/echo");
+
+        client.sendText("hello, anchor", true);
+
+        assertThat(client.next()).isEqualTo(new WsEvent.Text("hello, anchor"));
+    }
+
+    @Test
+    @Conforms(Rule.SETUP_03)
+    void setup03_healthzWithoutBackend() throws Exception {
+        ScriptedBackend backend = fx.scripted(c -> c.accept());
+        Gateway gateway = fx.gateway(backend.address());
+        RawClient client = fx.raw(gateway);
+
+        RawResponse r = get(client, "/healthz");
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.bodyText()).isEqualTo("ok\n");
+        assertThat(backend.connections()).as("backend connections").isZero();
+    }
+
+    @Test
+    @Conforms(Rule.SETUP_04)
+    void setup04_statusIsJson() throws Exception {
+        Gateway gateway = fx.gateway(fx.echo().address());
+        RawClient client = fx.raw(gateway);
+
+        RawResponse r = get(client, "/status");
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.field("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        JsonNode status = new ObjectMapper().readTree(r.body());
+        assertThat(status.path("implementation").asText()).isEqualTo(gateway.implementation());
+        assertThat(status.path("clientConnections").asInt(-1)).as("this request's own connection").isEqualTo(1);
+        assertThat(status.path("tunnels").asInt(-1)).isZero();
+    }
+
+    @Test
+    @Conforms(Rule.SETUP_05)
+    void setup05_metricsInPrometheusFormat() throws Exception {
+        Gateway gateway = fx.gateway(fx.echo().address());
+        RawClient client = fx.raw(gateway);
+
+        RawResponse r = get(client, "/metrics");
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.field("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+        assertThat(r.bodyText())
+                .contains("# TYPE anchor_client_connections gauge")
+                .contains("# TYPE anchor_tunnels gauge")
+                .containsPattern("(?m)^anchor_client_connections\\{[^}]*} 1(\\.0)?$");
+    }
+
+    @Test
+    @Conforms(Rule.SETUP_06)
+    void setup06_closeStopsEverything() throws Exception {
+        ScriptedBackend backend = fx.scripted(c -> c.accept());
+        Gateway gateway = fx.gateway(backend.address());
+        RawClient client = fx.raw(gateway);
+        client.upgrade("/");
+        var backendSide = backend.awaitConnection(TestTime.PROMPT);
+
+        gateway.close();
+
+        assertThat(client.awaitEnd(TestTime.PROMPT)).as("client leg").isNotEqualTo(Ending.OPEN);
+        assertThat(backendSide.awaitEnd(TestTime.PROMPT)).as("backend leg").isNotEqualTo(Ending.OPEN);
+        assertThatThrownBy(() -> new Socket(gateway.address().getAddress(), gateway.address().getPort()).close())
+                .isInstanceOf(ConnectException.class);
+        Fixture.awaitIdle(gateway, "after close()");
+    }
+
+    static RawResponse get(RawClient client, String path) throws IOException {
+        client.write("GET " + path + " HTTP/1.1\r\nHost: " + client.host() + "\r\n\r\n");
+        return client.readResponse();
+    }
+
+    static Frame roundTrip(RawClient client, Frame frame) throws IOException {
+        client.send(frame);
+        return client.readFrame();
+    }
+}

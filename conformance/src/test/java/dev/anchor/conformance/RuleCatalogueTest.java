@@ -1,0 +1,54 @@
+package dev.anchor.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.anchor.conformance.rules.ErrorRules;
+import dev.anchor.conformance.rules.IsolationRules;
+import dev.anchor.conformance.rules.SetupRules;
+import dev.anchor.conformance.rules.TunnelRules;
+import dev.anchor.conformance.rules.UpgradeRules;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The catalogue and the tests agree: one test per rule, each in its group, named for its rule. */
+class RuleCatalogueTest {
+    private static final List<Class<? extends RuleGroup>> GROUPS =
+            List.of(SetupRules.class, UpgradeRules.class, TunnelRules.class, ErrorRules.class, IsolationRules.class);
+
+    @Test
+    void everyRuleHasExactlyOneTestInItsGroup() {
+        Map<Rule, Method> tests = new EnumMap<>(Rule.class);
+        for (Class<? extends RuleGroup> group : GROUPS) {
+            for (Method m : group.getDeclaredMethods()) {
+                if (!m.isAnnotationPresent(org.junit.jupiter.api.Test.class)) {
+                    continue;
+                }
+                Conforms c = m.getAnnotation(Conforms.class);
+                assertThat(c).as("%s.%s names no rule", group.getSimpleName(), m.getName()).isNotNull();
+                Method earlier = tests.put(c.value(), m);
+                assertThat(earlier).as("%s tested twice", c.value().id()).isNull();
+                assertThat(SuiteSelfTest.groupBase(c.value())).as("group of %s", c.value().id()).isEqualTo(group);
+                String prefix = c.value().name().replace("_", "").toLowerCase(Locale.ROOT) + "_";
+                assertThat(m.getName()).as("method name carries its rule id").startsWith(prefix);
+            }
+        }
+        assertThat(tests.keySet()).containsExactlyInAnyOrder(Rule.values());
+    }
+
+    @Test
+    void atLeastThirtyRulesAcrossTheFirstGroups() {
+        assertThat(Rule.values()).hasSizeGreaterThanOrEqualTo(30);
+        assertThat(Arrays.stream(Rule.values()).map(Rule::group).distinct())
+                .containsExactly("SETUP", "UPG", "TUN", "ERR", "ISO");
+    }
+
+    @Test
+    void titlesCarryIdAndStrength() {
+        assertThat(Rule.UPG_03.title()).startsWith("UPG-03 required: ");
+    }
+}
