@@ -1,0 +1,214 @@
+package dev.anchor.blocking;
+
+import dev.anchor.core.config.GatewayConfig;
+import dev.anchor.core.gateway.CloseReason;
+import dev.anchor.core.gateway.Decision;
+import dev.anchor.core.gateway.GatewayRuntime;
+import dev.anchor.core.gateway.HandshakeRelay;
+import dev.anchor.core.gateway.TunnelStats;
+import dev.anchor.core.handshake.Answer;
+import dev.anchor.core.http.HeadParseException;
+import dev.anchor.core.http.RequestHead;
+import dev.anchor.core.http.RequestHeadParser;
+import dev.anchor.core.http.ResponseHead;
+import dev.anchor.core.http.ResponseHeadParser;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+
+/**
+ * The life of one client connection, top to bottom on one thread: read the request head, ask core
+ * what to do, connect, forward, read the backend's answer, and either relay it and close or switch
+ * to a {@link Tunnel}. Every status it sends comes from {@link HandshakeRelay}; this class only
+ * moves bytes and keeps time.
+ */
+final class ClientSession {
+    private static final System.Logger LOG = System.getLogger(ClientSession.class.getName());
+    private static final int HEAD_BUFFER = 8 * 1024;
+
+    private final Leg client;
+    private final InetSocketAddress clientAddress;
+    private final GatewayRuntime runtime;
+    private final GatewayConfig config;
+    private final HandshakeRelay relay;
+    private final Dialer dialer;
+    private final Workers workers;
+    private final Runnable onDone;
+    private volatile Leg upstream;
+    private volatile Tunnel tunnel;
+    private volatile boolean stopping;
+
+    ClientSession(Leg client, GatewayRuntime runtime, Dialer dialer, Workers workers, Runnable onDone) {
+        this.client = client;
+        this.clientAddress = client.remote();
+        this.runtime = runtime;
+        this.config = runtime.config();
+        this.relay = runtime.relay();
+        this.dialer = dialer;
+        this.workers = workers;
+        this.onDone = onDone;
+    }
+
+    void run() {
+        try {
+            serve();
+        } catch (IOException peerGone) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "connection from " + clientAddress + " ended: " + peerGone);
+        } catch (RuntimeException bug) {
+            LOG.log(System.Logger.Level.WARNING, "connection from " + clientAddress + " failed", bug);
+        } finally {
+            if (tunnel == null) {
+                closeBoth();
+                onDone.run();
+            }
+        }
+    }
+
+    // tag::serve[]
+    private void serve() throws IOException {
+        ByteBuffer fromClient = ByteBuffer.allocate(HEAD_BUFFER).flip();
+        RequestHead head;
+        try {
+            head = HeadReader.read(client, new RequestHeadParser(config.head()), fromClient,
+                    System.nanoTime() + config.timeouts().head().toNanos());
+        } catch (HeadParseException e) {
+            client.replyAndClose(relay.malformed(e));
+            return;
+        } catch (SocketTimeoutException e) {
+            client.replyAndClose(relay.headTimedOut());
+            return;
+        } catch (EOFException e) {
+            return;
+        }
+        switch (relay.onRequest(head, clientAddress)) {
+            case Decision.Reply reply -> client.replyAndClose(reply.response());
+            case Decision.Forward forward -> forward(forward, fromClient);
+        }
+    }
+
+    private void forward(Decision.Forward forward, ByteBuffer early) throws IOException {
+        Dialer.Dialed dialed = dialer.dial(forward.candidates());
+        if (dialed.leg() == null) {
+            client.replyAndClose(relay.connectFailed(dialed.failures()));
+            return;
+        }
+        upstream = dialed.leg();
+        if (stopping) {
+            return;
+        }
+        upstream.write(forward.head());
+        upstream.write(early); // bytes the client sent behind its head: they are the backend's now
+        ByteBuffer fromBackend = ByteBuffer.allocate(HEAD_BUFFER).flip();
+        long deadline = System.nanoTime() + config.timeouts().handshake().toNanos();
+        while (true) {
+            ResponseHead response;
+            try {
+                response = HeadReader.read(upstream, new ResponseHeadParser(config.head()), fromBackend, deadline);
+            } catch (HeadParseException e) {
+                refuse(relay.badResponse(e));
+                return;
+            } catch (SocketTimeoutException e) {
+                refuse(relay.handshakeTimedOut());
+                return;
+            } catch (EOFException e) {
+                refuse(relay.backendClosedEarly());
+                return;
+            }
+            switch (relay.onAnswer(forward, response)) {
+                case Answer.Interim interim -> client.write(interim.head());
+                case Answer.Refuse refuse -> {
+                    refuse(relay.refused(refuse));
+                    return;
+                }
+                case Answer.Relay relayed -> {
+                    relayBody(relayed, fromBackend);
+                    return;
+                }
+                case Answer.Switch switched -> {
+                    openTunnel(switched, fromBackend, dialed.backend());
+                    return;
+                }
+            }
+        }
+    }
+    // end::serve[]
+
+    private void openTunnel(Answer.Switch switched, ByteBuffer early, dev.anchor.core.route.Backend backend)
+            throws IOException {
+        TunnelStats stats = runtime.connections().tunnelOpened(clientAddress, backend);
+        Tunnel t = new Tunnel(client, upstream, stats, runtime.connections(), config);
+        tunnel = t;
+        stats.downstream().received(early.remaining());
+        int n = early.remaining();
+        try {
+            client.write(switched.head());
+            client.write(early); // frames the backend sent in the same segment as its 101
+            stats.downstream().sent(n);
+        } catch (IOException e) {
+            t.failed(client);
+            onDone.run();
+            return;
+        }
+        if (stopping) {
+            t.end(CloseReason.SHUTDOWN);
+        }
+        try {
+            t.run(workers, config.tunnelBuffer());
+        } finally {
+            onDone.run();
+        }
+    }
+
+    /** The backend is of no more use: let it go before lingering on the client. */
+    private void refuse(ByteBuffer response) {
+        upstream.close();
+        client.replyAndClose(response);
+    }
+
+    /** Passes a refused handshake's response body on as it came, until it is complete. */
+    private void relayBody(Answer.Relay relayed, ByteBuffer buffered) throws IOException {
+        client.write(relayed.head());
+        upstream.readTimeout(config.timeouts().handshake().toMillis());
+        try {
+            while (true) {
+                int n = relayed.body().take(buffered);
+                client.write(buffered.array(), buffered.position(), n);
+                buffered.position(buffered.position() + n);
+                if (relayed.body().complete()) {
+                    break;
+                }
+                buffered.clear();
+                int read = upstream.read(buffered.array(), 0, buffered.capacity());
+                if (read < 0) {
+                    break;
+                }
+                buffered.limit(read);
+            }
+        } catch (HeadParseException malformedBody) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "backend body cut short: " + malformedBody.getMessage());
+        }
+        upstream.close();
+        client.replyAndClose(ByteBuffer.allocate(0));
+    }
+
+    /** The gateway is stopping: end the tunnel, or cut the handshake short. */
+    void stop() {
+        stopping = true;
+        Tunnel t = tunnel;
+        if (t != null) {
+            t.end(CloseReason.SHUTDOWN);
+        } else {
+            closeBoth();
+        }
+    }
+
+    private void closeBoth() {
+        client.close();
+        Leg u = upstream;
+        if (u != null) {
+            u.close();
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.anchor.blocking;
+
+import dev.anchor.core.gateway.Linger;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One of the two TCP connections of a pair, with the three ways it can end: half-close (FIN on
+ * our side only), close, and abort (RST). Closing happens exactly once, whoever asks first, and
+ * reports itself to the gateway's accounting.
+ */
+// tag::leg[]
+final class Leg {
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final Runnable onClose;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    Leg(Socket socket, Runnable onClose) throws IOException {
+        this.socket = socket;
+        this.onClose = onClose;
+        socket.setTcpNoDelay(true);
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+    }
+
+    /** Blocks until bytes arrive; -1 at FIN. */
+    int read(byte[] buffer, int offset, int length) throws IOException {
+        return in.read(buffer, offset, length);
+    }
+
+    /** Blocks until the kernel took every byte: this is the whole of backpressure here. */
+    void write(byte[] buffer, int offset, int length) throws IOException {
+        out.write(buffer, offset, length);
+    }
+
+    /** Sends FIN: we will write no more, but keep reading. */
+    void shutdownOutput() {
+        try {
+            if (!socket.isClosed() && !socket.isOutputShutdown()) {
+                socket.shutdownOutput();
+            }
+        } catch (IOException alreadyGone) {
+            // the peer reset first; the close that follows reports it
+        }
+    }
+
+    /** Closes with RST instead of FIN, so the peer knows the other side failed. */
+    void abort() {
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (IOException alreadyClosed) {
+            // closing below is all that is left to do
+        }
+        close();
+    }
+
+    void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // nothing useful to do: the descriptor is released either way
+            }
+            onClose.run();
+        }
+    }
+    // end::leg[]
+
+    void write(ByteBuffer bytes) throws IOException {
+        if (bytes.hasArray()) {
+            write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+        } else {
+            byte[] copy = new byte[bytes.remaining()];
+            bytes.duplicate().get(copy);
+            write(copy, 0, copy.length);
+        }
+        bytes.position(bytes.limit());
+    }
+
+    /** A read that gives up after {@code millis} with a SocketTimeoutException; 0 waits for ever. */
+    void readTimeout(long millis) throws IOException {
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(0, millis)));
+    }
+
+    /** Writes a refusal, sends FIN, drains what the client still sends (bounded), then closes. */
+    void replyAndClose(ByteBuffer response) {
+        try {
+            write(response);
+            socket.shutdownOutput();
+            long deadline = System.nanoTime() + Linger.TIME.toNanos();
+            byte[] sink = new byte[8192];
+            int drained = 0;
+            while (drained < Linger.BYTES) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    break;
+                }
+                readTimeout(left);
+                int n = in.read(sink);
+                if (n < 0) {
+                    break;
+                }
+                drained += n;
+            }
+        } catch (IOException clientGone) {
+            // it hung up or reset: the close below is all we owe it
+        } finally {
+            close();
+        }
+    }
+
+    InetSocketAddress remote() {
+        return (InetSocketAddress) socket.getRemoteSocketAddress();
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+}

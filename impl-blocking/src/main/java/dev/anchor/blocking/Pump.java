@@ -1,0 +1,61 @@
+package dev.anchor.blocking;
+
+import dev.anchor.core.gateway.Flow;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+
+/**
+ * One direction of a tunnel on its own thread: read from one leg, write the same bytes to the
+ * other, repeat. The buffer is the only memory the direction holds, and since the next read waits
+ * for the write to finish, a slow reader on the far side stops this pump, which stops reading, and
+ * TCP's flow control pushes back on the sender. Backpressure comes for free.
+ */
+// tag::pump[]
+final class Pump implements Runnable {
+    private final Tunnel tunnel;
+    private final Leg from;
+    private final Leg to;
+    private final Flow flow;
+    private final byte[] buffer;
+
+    Pump(Tunnel tunnel, Leg from, Leg to, Flow flow, int bufferSize) {
+        this.tunnel = tunnel;
+        this.from = from;
+        this.to = to;
+        this.flow = flow;
+        this.buffer = new byte[bufferSize];
+    }
+
+    @Override
+    public void run() {
+        while (true) {
+            int n;
+            try {
+                n = from.read(buffer, 0, buffer.length);
+            } catch (SocketTimeoutException quiet) {
+                if (tunnel.idleExpired(from)) {
+                    return;
+                }
+                continue;
+            } catch (IOException e) {
+                tunnel.failed(from);
+                return;
+            }
+            if (n < 0) {
+                tunnel.finished(to);
+                return;
+            }
+            tunnel.touch();
+            flow.received(n);
+            try {
+                to.write(buffer, 0, n);
+            } catch (IOException e) {
+                flow.dropped(n);
+                tunnel.failed(to);
+                return;
+            }
+            flow.sent(n);
+        }
+    }
+}
+// end::pump[]
