@@ -1,5 +1,6 @@
 package dev.anchor.blocking;
 
+import dev.anchor.core.config.Endpoint;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.gateway.Gateway;
 import dev.anchor.core.gateway.GatewayRuntime;
@@ -38,7 +39,7 @@ public final class BlockingGateway implements Gateway {
         runtime.listening(address());
         workers.start("accept", this::acceptLoop);
         LOG.log(System.Logger.Level.INFO, "blocking gateway ({0} threads) listening on {1}",
-                config.blockingThreads().configName(), address());
+                config.blockingThreads().configName(), Endpoint.of(address()).text());
     }
 
     public static BlockingGateway start(GatewayConfig config) throws IOException {
@@ -107,7 +108,7 @@ public final class BlockingGateway implements Gateway {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        LOG.log(System.Logger.Level.INFO, "blocking gateway on {0} stopped", address());
+        LOG.log(System.Logger.Level.INFO, "blocking gateway on {0} stopped", Endpoint.of(address()).text());
     }
 
     private static void closeQuietly(java.io.Closeable c) {

@@ -1,0 +1,74 @@
+package dev.anchor.cli;
+
+import dev.anchor.core.config.ConfigLoader;
+import dev.anchor.core.config.GatewayConfig;
+import dev.anchor.core.gateway.Gateway;
+import dev.anchor.core.gateway.GatewayProvider;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "run",
+        description = {"Run a gateway from a configuration file until it is stopped (Ctrl+C or SIGTERM).",
+                "The file format is described in docs/configuration and examples/gateway.yaml."},
+        mixinStandardHelpOptions = true)
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+            description = "The YAML configuration, e.g. examples/gateway.yaml.")
+    Path config;
+
+    @Option(names = "--impl", paramLabel = "NAME",
+            description = "blocking, nio or netty; overrides 'implementation' in the file.")
+    String implementation;
+
+    @Option(names = "--check",
+            description = "Read and validate the configuration, print what would run, and exit.")
+    boolean check;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log every connection's end, not just problems.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        if (verbose) {
+            Logging.verbose();
+        }
+        GatewayConfig cfg = ConfigLoader.load(config);
+        String name = implementation != null ? implementation : cfg.implementation();
+        GatewayProvider provider = Implementations.find(name);
+        if (check) {
+            Summary.print(spec.commandLine().getOut(), name, cfg, null);
+            spec.commandLine().getOut().println("configuration OK");
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+        Gateway gateway = provider.start(cfg);
+        Summary.print(spec.commandLine().getOut(), name, cfg, gateway.address());
+        awaitShutdown(gateway);
+        return 0;
+    }
+
+    /** Blocks until the JVM is asked to stop, then closes {@code resource} in the shutdown hook. */
+    static void awaitShutdown(AutoCloseable resource) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                resource.close();
+                // printed, not logged: java.util.logging may already be shut down by its own hook
+                System.err.println("anchor: stopped");
+            } catch (Exception e) {
+                System.err.println("anchor: while stopping: " + Failures.describe(e));
+            } finally {
+                stopped.countDown();
+            }
+        }, "anchor-shutdown"));
+        stopped.await();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.anchor.cli;
+
+import dev.anchor.core.config.ConfigValues;
+import dev.anchor.core.config.Endpoint;
+import dev.anchor.core.config.GatewayConfig;
+import dev.anchor.core.config.RouteConfig;
+import dev.anchor.core.gateway.AdminEndpoints;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.util.stream.Collectors;
+
+/** What a gateway was started with, in the few lines an operator wants to see at start. */
+final class Summary {
+    private Summary() {
+    }
+
+    static void print(PrintWriter out, String implementation, GatewayConfig config, InetSocketAddress listening) {
+        String at = listening == null ? Endpoint.of(config.listen()).text() : Endpoint.of(listening).text();
+        out.printf("%s gateway %s %s%n", implementation, listening == null ? "would listen on" : "listening on", at);
+        for (RouteConfig r : config.routes()) {
+            out.printf("  %-12s -> %s (%s)%n", r.path(),
+                    r.backends().stream().map(Endpoint::text).collect(Collectors.joining(", ")),
+                    r.balance().configName());
+        }
+        var t = config.timeouts();
+        out.printf("  timeouts: head %s, connect %s, handshake %s, idle %s; tunnel buffer %s per direction%n",
+                ConfigValues.describe(t.head()), ConfigValues.describe(t.connect()),
+                ConfigValues.describe(t.handshake()), ConfigValues.describe(t.idle()),
+                ConfigValues.describeBytes(config.tunnelBuffer()));
+        if (config.admin()) {
+            out.printf("  admin: %s%n", String.join(" ", AdminEndpoints.PATHS));
+        }
+        out.flush();
+    }
+}

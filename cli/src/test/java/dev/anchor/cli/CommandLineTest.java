@@ -1,0 +1,85 @@
+package dev.anchor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The anchor command as a newcomer and an operator meet it: help, checks, and clear refusals. */
+class CommandLineTest {
+    static final Path EXAMPLE = Path.of("..", "examples", "gateway.yaml");
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Anchor.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpNamesEveryCommand() {
+        Result r = run("--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("run", "demo", "client", "lab", "anchor demo");
+    }
+
+    @Test
+    void exampleConfigurationChecksOut() {
+        Result r = run("run", "--config", EXAMPLE.toString(), "--check");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out())
+                .contains("blocking gateway would listen on 127.0.0.1:8080")
+                .contains("/chat", "127.0.0.1:9001, 127.0.0.1:9002", "least-tunnels")
+                .contains("idle 5m")
+                .contains("configuration OK");
+    }
+
+    @Test
+    void anImplementationNotBuiltSaysSo() {
+        Result r = run("run", "--config", EXAMPLE.toString(), "--impl", "nio", "--check");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("the 'nio' implementation is not built yet", "[blocking]");
+    }
+
+    @Test
+    void anUnknownImplementationIsNamed() {
+        Result r = run("run", "--config", EXAMPLE.toString(), "--impl", "epoll", "--check");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("no implementation called 'epoll'");
+    }
+
+    @Test
+    void aBadValueNamesFileKeyAndValue(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, "routes:\n  - path: /\n    backends: [127.0.0.1:9001]\ntimeouts:\n  idle: 5 minutes\n");
+        Result r = run("run", "--config", file.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains(file.toString(), "timeouts.idle", "'5 minutes'", "30s");
+    }
+
+    @Test
+    void aMissingFileIsSaidPlainly() {
+        Result r = run("run", "--config", "no-such-file.yaml");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("no-such-file.yaml does not exist");
+    }
+
+    @Test
+    void runWithoutConfigIsAUsageError() {
+        Result r = run("run");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--config");
+    }
+}
