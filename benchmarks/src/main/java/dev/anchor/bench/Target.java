@@ -1,0 +1,57 @@
+package dev.anchor.bench;
+
+import dev.anchor.core.config.GatewayConfig;
+import dev.anchor.core.config.ThreadKind;
+import dev.anchor.core.gateway.Gateway;
+import dev.anchor.core.gateway.GatewayProviders;
+import dev.anchor.core.route.BalancerKind;
+import dev.anchor.echo.EchoOptions;
+import dev.anchor.echo.EchoServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * What a benchmark talks to: an echo server, either directly ({@code direct}, the upper bound) or
+ * through a gateway of the named implementation.
+ */
+final class Target implements AutoCloseable {
+    private final EchoServer echo;
+    private final Gateway gateway;
+
+    /**
+     * {@code direct}, or an implementation's name; {@code blocking-platform} is the blocking
+     * gateway on platform threads instead of virtual ones.
+     */
+    Target(String name) throws IOException, InterruptedException {
+        echo = EchoServer.start(EchoOptions.loopback());
+        if (name.equals("direct")) {
+            gateway = null;
+            return;
+        }
+        boolean platform = name.equals("blocking-platform");
+        String implementation = platform ? "blocking" : name;
+        GatewayConfig config = GatewayConfig.builder()
+                .implementation(implementation)
+                .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .route("/", BalancerKind.ROUND_ROBIN, List.of(echo.address()))
+                .blockingThreads(platform ? ThreadKind.PLATFORM : ThreadKind.VIRTUAL)
+                .build();
+        gateway = GatewayProviders.find(implementation)
+                .orElseThrow(() -> new IllegalArgumentException("no implementation " + implementation + " in this build"))
+                .start(config);
+    }
+
+    InetSocketAddress address() {
+        return gateway == null ? echo.address() : gateway.address();
+    }
+
+    @Override
+    public void close() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        echo.close();
+    }
+}
