@@ -8,6 +8,7 @@ import static dev.anchor.conformance.Strength.REQUIRED;
  * matrix.
  */
 public enum Rule {
+    // tag::catalogue[]
     // SETUP: the adapter and the basics work, so later failures are about protocol, not wiring
     SETUP_01(REQUIRED, "the gateway starts from a configuration and accepts TCP connections on its listen address"),
     SETUP_02(REQUIRED, "a WebSocket client completes one echo round trip through the gateway"),
@@ -79,6 +80,7 @@ public enum Rule {
     ISO_02(REQUIRED, "for any interleaving of sends across tunnels, each tunnel receives exactly its own sequence, in order"),
     ISO_03(REQUIRED, "resetting one tunnel leaves the others intact"),
     ISO_04(REQUIRED, "a tunnel whose client has stopped reading does not hold up the others");
+    // end::catalogue[]
 
     private final Strength strength;
     private final String statement;

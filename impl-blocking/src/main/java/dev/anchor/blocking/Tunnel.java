@@ -83,6 +83,7 @@ final class Tunnel {
         lastActivity = System.nanoTime();
     }
 
+    // tag::idle[]
     /**
      * A pump's read timed out. If nothing moved either way for the idle timeout, end the tunnel and
      * tell the pump to stop; otherwise wait again only for what is left of the idle period.
@@ -100,6 +101,7 @@ final class Tunnel {
             return true;
         }
     }
+    // end::idle[]
 
     boolean isEnded() {
         return ended.get() != null;
