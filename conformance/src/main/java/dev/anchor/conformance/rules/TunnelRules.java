@@ -234,42 +234,37 @@ public abstract class TunnelRules extends RuleGroup {
     @Conforms(Rule.TUN_11)
     void tun11_slowClientBoundsMemory() throws Exception {
         Tunnel t = rawTunnel();
-        AtomicLong written = new AtomicLong();
-
-        Future<Void> flood = Background.start("backend-flood", () -> {
-            Payloads.sendFrames(t.backend, FLOOD, 1 << 20, written);
-            return null;
-        });
-        awaitStalledWriter(written, t.gateway, s -> s.downstream().peakBuffered());
-        Future<Void> drain = Background.start("client-drain", () -> {
-            Payloads.receiveFrames(t.client, FLOOD);
-            return null;
-        });
-        Background.await(drain, 6);
-        Background.await(flood);
-
-        assertThat(peak(t.gateway, s -> s.downstream().peakBuffered())).isLessThanOrEqualTo(MEMORY_BOUND);
+        floodAReaderThatWaits(t.gateway, t.backend, t.client, s -> s.downstream().peakBuffered());
     }
 
     @Test
     @Conforms(Rule.TUN_12)
     void tun12_slowBackendBoundsMemory() throws Exception {
         Tunnel t = rawTunnel();
-        AtomicLong written = new AtomicLong();
+        floodAReaderThatWaits(t.gateway, t.client, t.backend, s -> s.upstream().peakBuffered());
+    }
 
-        Future<Void> flood = Background.start("client-flood", () -> {
-            Payloads.sendFrames(t.client, FLOOD, 1 << 20, written);
+    /**
+     * {@code writer} sends {@link #FLOOD} bytes while {@code reader} reads nothing, until the writer
+     * stalls; then the reader takes everything, checking every byte. Throughout, the gateway's own
+     * peak of bytes held for that direction must stay within {@link #MEMORY_BOUND}.
+     */
+    void floodAReaderThatWaits(Gateway gateway, Connection writer, Connection reader,
+                               Function<GatewayStatus.TunnelStatus, Long> held) throws Exception {
+        AtomicLong written = new AtomicLong();
+        Future<Void> flood = Background.start("flood", () -> {
+            Payloads.sendFrames(writer, FLOOD, 1 << 20, written);
             return null;
         });
-        awaitStalledWriter(written, t.gateway, s -> s.upstream().peakBuffered());
-        Future<Void> drain = Background.start("backend-drain", () -> {
-            Payloads.receiveFrames(t.backend, FLOOD);
+        awaitStalledWriter(written, gateway, held);
+        Future<Void> drain = Background.start("drain", () -> {
+            Payloads.receiveFrames(reader, FLOOD);
             return null;
         });
         Background.await(drain, 6);
         Background.await(flood);
 
-        assertThat(peak(t.gateway, s -> s.upstream().peakBuffered())).isLessThanOrEqualTo(MEMORY_BOUND);
+        assertThat(peak(gateway, held)).isLessThanOrEqualTo(MEMORY_BOUND);
     }
 
     @Test
