@@ -47,7 +47,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 public class GatewayBench_01_EchoThroughput {
     static final int WINDOW = 8;
 
-    @Param({"direct", "blocking", "blocking-platform"})
+    @Param({"direct", "blocking", "blocking-platform", "nio"})
     public String implementation;
 
     @Param({"64", "4096", "65536"})

@@ -61,10 +61,11 @@ public final class ConfigLoader {
 
     // tag::config-keys[]
     private static GatewayConfig read(Node root) {
-        root.only("implementation", "listen", "limits", "timeouts", "tunnel", "routes", "admin", "blocking");
+        root.only("implementation", "listen", "event-loops", "limits", "timeouts", "tunnel", "routes", "admin", "blocking");
         GatewayConfig.Builder b = GatewayConfig.builder();
         root.text("implementation").ifPresent(b::implementation);
         root.text("listen").ifPresent(t -> b.listen(ConfigValues.hostPort("listen", t, 0)));
+        root.integer("event-loops").ifPresent(b::eventLoops);
 
         Node limits = root.section("limits", "head-bytes", "head-fields");
         limits.text("head-bytes").ifPresent(t -> b.headBytes(ConfigValues.bytes(limits.key("head-bytes"), t)));

@@ -23,7 +23,13 @@ public record GatewayConfig(
         int tunnelBuffer,
         List<RouteConfig> routes,
         boolean admin,
-        ThreadKind blockingThreads) {
+        ThreadKind blockingThreads,
+        int eventLoops) {
+
+    /** The event-loop threads to run: {@code event-loops}, or one per available core when it is 0. */
+    public int eventLoopThreads() {
+        return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
+    }
 
     /** The implementations a configuration may name, whether or not this build contains them. */
     public static final List<String> IMPLEMENTATIONS = List.of("blocking", "nio", "netty");
@@ -48,6 +54,7 @@ public record GatewayConfig(
         b.routes.addAll(routes);
         b.admin = admin;
         b.blockingThreads = blockingThreads;
+        b.eventLoops = eventLoops;
         return b;
     }
 
@@ -61,6 +68,7 @@ public record GatewayConfig(
         private final List<RouteConfig> routes = new ArrayList<>();
         private boolean admin = true;
         private ThreadKind blockingThreads = ThreadKind.VIRTUAL;
+        private int eventLoops;
 
         private Builder() {
         }
@@ -147,6 +155,12 @@ public record GatewayConfig(
             return this;
         }
 
+        /** Event-loop threads of the nio and netty implementations; 0 means one per available core. */
+        public Builder eventLoops(long n) {
+            this.eventLoops = (int) count("event-loops", n, 0, 256);
+            return this;
+        }
+
         public GatewayConfig build() {
             if (routes.isEmpty()) {
                 throw new ConfigException("routes", "at least one route is needed, e.g. "
@@ -160,7 +174,7 @@ public record GatewayConfig(
                 }
             }
             return new GatewayConfig(implementation, listen, new HeadLimits(headBytes, headFields), timeouts,
-                    tunnelBuffer, routes, admin, blockingThreads);
+                    tunnelBuffer, routes, admin, blockingThreads, eventLoops);
         }
 
         private static long size(String key, long bytes, long min, long max) {

@@ -1,0 +1,150 @@
+package dev.anchor.nio;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One thread, one {@link Selector}, and everything registered with it. Each turn it sleeps until a
+ * channel is ready or the next timer is due, handles the ready channels, runs the tasks other
+ * threads handed it, and fires the due timers. A channel and everything about it (its session,
+ * its tunnel, its timers) belongs to exactly one loop, so none of that state needs a lock.
+ */
+final class EventLoop implements Runnable {
+    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
+
+    private final Selector selector;
+    private final Thread thread;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final Timers timers = new Timers();
+    private final BufferPool buffers;
+    /** Sessions on this loop, so stopping the gateway can end them; loop thread only. */
+    private final Set<ClientSession> sessions = new HashSet<>();
+    private long now = System.nanoTime();
+    private volatile boolean running = true;
+
+    EventLoop(String name, int bufferSize) throws IOException {
+        this.selector = Selector.open();
+        this.buffers = new BufferPool(bufferSize, 64);
+        this.thread = Thread.ofPlatform().name(name).unstarted(this);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    // tag::loop[]
+    @Override
+    public void run() {
+        while (running) {
+            try {
+                long wait = timers.millisToNext(System.nanoTime());
+                if (wait == 0 || !tasks.isEmpty()) {
+                    selector.selectNow(this::dispatch);
+                } else {
+                    selector.select(this::dispatch, wait < 0 ? 0 : wait);
+                }
+                wakeupPending.set(false);
+                now = System.nanoTime();
+                runTasks();
+                timers.runDue(now);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "event loop " + thread.getName() + " failed a turn", e);
+            }
+        }
+        closeEverything();
+    }
+
+    private void dispatch(SelectionKey key) {
+        now = System.nanoTime();
+        try {
+            ((Selectable) key.attachment()).ready(key);
+        } catch (CancelledKeyException closedMeanwhile) {
+            // another event of this turn closed the channel; nothing left to handle
+        }
+    }
+    // end::loop[]
+
+    private void runTasks() {
+        for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
+            task.run();
+        }
+    }
+
+    /** Runs {@code task} on this loop's thread, soon; callable from any thread. */
+    void execute(Runnable task) {
+        tasks.add(task);
+        if (Thread.currentThread() != thread && wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** The time this turn started or the current event arrived; cheap to ask, good to a few microseconds. */
+    long now() {
+        return now;
+    }
+
+    Timers.Timer schedule(long delayNanos, Runnable task) {
+        return timers.schedule(System.nanoTime(), delayNanos, task);
+    }
+
+    SelectionKey register(SelectableChannel channel, int ops, Selectable handler) {
+        try {
+            return channel.register(selector, ops, handler);
+        } catch (ClosedChannelException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    BufferPool buffers() {
+        return buffers;
+    }
+
+    void track(ClientSession s) {
+        sessions.add(s);
+    }
+
+    void untrack(ClientSession s) {
+        sessions.remove(s);
+    }
+
+    int sessions() {
+        return sessions.size();
+    }
+
+    /** Ends every session on this loop, then stops it; from any thread. */
+    void shutdown() {
+        execute(() -> running = false);
+    }
+
+    void join(long millis) throws InterruptedException {
+        thread.join(millis);
+    }
+
+    private void closeEverything() {
+        for (ClientSession s : List.copyOf(sessions)) {
+            s.stop();
+        }
+        runTasks();
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing the selector failed", e);
+        }
+    }
+}

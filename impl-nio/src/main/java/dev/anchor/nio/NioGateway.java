@@ -1,0 +1,92 @@
+package dev.anchor.nio;
+
+import dev.anchor.core.config.Endpoint;
+import dev.anchor.core.config.GatewayConfig;
+import dev.anchor.core.gateway.Gateway;
+import dev.anchor.core.gateway.GatewayRuntime;
+import dev.anchor.core.gateway.GatewayStatus;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The gateway on non-blocking channels: {@code event-loops} threads (one per core by default),
+ * each with its own selector. The first loop also accepts. A few threads serve every connection,
+ * and a quiet connection costs no thread at all.
+ */
+public final class NioGateway implements Gateway {
+    private static final System.Logger LOG = System.getLogger(NioGateway.class.getName());
+
+    private final GatewayRuntime runtime;
+    private final ServerSocketChannel server;
+    private final List<EventLoop> loops = new ArrayList<>();
+    private final InetSocketAddress address;
+    private volatile boolean closed;
+
+    private NioGateway(GatewayConfig config) throws IOException {
+        this.runtime = new GatewayRuntime("nio", config);
+        this.server = ServerSocketChannel.open();
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(config.listen(), 1024);
+            server.configureBlocking(false);
+            for (int i = 0; i < config.eventLoopThreads(); i++) {
+                loops.add(new EventLoop("anchor-nio-" + i, config.tunnelBuffer()));
+            }
+            address = (InetSocketAddress) server.getLocalAddress();
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
+        runtime.listening(address);
+        loops.forEach(EventLoop::start);
+        new Acceptor(server, loops.get(0), loops, runtime).start();
+        LOG.log(System.Logger.Level.INFO, "nio gateway ({0} event loops) listening on {1}",
+                loops.size(), Endpoint.of(address).text());
+    }
+
+    public static NioGateway start(GatewayConfig config) throws IOException {
+        return new NioGateway(config);
+    }
+
+    @Override
+    public String implementation() {
+        return runtime.implementation();
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    @Override
+    public GatewayStatus status() {
+        return runtime.status();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing the listener failed", e);
+        }
+        loops.forEach(EventLoop::shutdown);
+        for (EventLoop loop : loops) {
+            try {
+                loop.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, "nio gateway on {0} stopped", Endpoint.of(address).text());
+    }
+}
