@@ -2,6 +2,7 @@ package dev.anchor.core.config;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -23,7 +24,9 @@ import java.util.Optional;
  * error, not a silent default, and every error names its key path and the value it refused.
  */
 public final class ConfigLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // a key given twice is a mistake, not "last wins"
+            .build());
 
     private ConfigLoader() {
     }
@@ -34,6 +37,8 @@ public final class ConfigLoader {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException("", "configuration file " + file + " does not exist");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new ConfigException("", file + ": not UTF-8 text; save the configuration as UTF-8");
         }
         try {
             return parse(text);
@@ -81,8 +86,15 @@ public final class ConfigLoader {
         Node tunnel = root.section("tunnel", "buffer");
         tunnel.text("buffer").ifPresent(t -> b.tunnelBuffer(ConfigValues.bytes(tunnel.key("buffer"), t)));
 
-        Node admin = root.section("admin", "enabled");
+        Node admin = root.section("admin", "enabled", "allow");
         admin.bool("enabled").ifPresent(b::admin);
+        if (admin.json().has("allow")) {
+            List<AddressRange> allow = new ArrayList<>();
+            for (Node range : admin.list("allow")) {
+                allow.add(AddressRange.parse(range.path(), range.scalar()));
+            }
+            b.adminAllow(allow);
+        }
 
         Node blocking = root.section("blocking", "threads");
         blocking.text("threads").ifPresent(t -> b.blockingThreads(

@@ -23,6 +23,7 @@ public record GatewayConfig(
         int tunnelBuffer,
         List<RouteConfig> routes,
         boolean admin,
+        List<AddressRange> adminAllow,
         ThreadKind blockingThreads,
         int eventLoops) {
 
@@ -36,6 +37,7 @@ public record GatewayConfig(
 
     public GatewayConfig {
         routes = List.copyOf(routes);
+        adminAllow = List.copyOf(adminAllow);
     }
 
     public static Builder builder() {
@@ -53,6 +55,7 @@ public record GatewayConfig(
         b.tunnelBuffer = tunnelBuffer;
         b.routes.addAll(routes);
         b.admin = admin;
+        b.adminAllow = adminAllow;
         b.blockingThreads = blockingThreads;
         b.eventLoops = eventLoops;
         return b;
@@ -64,9 +67,11 @@ public record GatewayConfig(
         private int headBytes = HeadLimits.DEFAULT.maxBytes();
         private int headFields = HeadLimits.DEFAULT.maxFields();
         private Timeouts timeouts = Timeouts.DEFAULT;
-        private int tunnelBuffer = 64 * 1024;
+        private int tunnelBuffer = 16 * 1024;
         private final List<RouteConfig> routes = new ArrayList<>();
         private boolean admin = true;
+        private List<AddressRange> adminAllow = List.of(AddressRange.parse("admin.allow", "127.0.0.0/8"),
+                AddressRange.parse("admin.allow", "::1/128"));
         private ThreadKind blockingThreads = ThreadKind.VIRTUAL;
         private int eventLoops;
 
@@ -150,6 +155,12 @@ public record GatewayConfig(
             return this;
         }
 
+        /** Who may read /metrics and /status; /healthz answers everyone. */
+        public Builder adminAllow(List<AddressRange> ranges) {
+            this.adminAllow = List.copyOf(ranges);
+            return this;
+        }
+
         public Builder blockingThreads(ThreadKind kind) {
             this.blockingThreads = kind;
             return this;
@@ -174,7 +185,7 @@ public record GatewayConfig(
                 }
             }
             return new GatewayConfig(implementation, listen, new HeadLimits(headBytes, headFields), timeouts,
-                    tunnelBuffer, routes, admin, blockingThreads, eventLoops);
+                    tunnelBuffer, routes, admin, adminAllow, blockingThreads, eventLoops);
         }
 
         private static long size(String key, long bytes, long min, long max) {

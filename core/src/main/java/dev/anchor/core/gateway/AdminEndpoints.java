@@ -3,11 +3,14 @@ package dev.anchor.core.gateway;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.anchor.core.handshake.UpgradeRequestCheck;
 import dev.anchor.core.http.HeaderField;
 import dev.anchor.core.http.Headers;
 import dev.anchor.core.http.HttpVersion;
 import dev.anchor.core.http.RequestHead;
 import dev.anchor.core.http.ResponseHead;
+import dev.anchor.core.config.AddressRange;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -16,28 +19,45 @@ import java.util.function.Function;
 /**
  * The gateway's own pages, answered without touching a backend: {@code /healthz} for load
  * balancers, {@code /metrics} for Prometheus, {@code /status} and {@code /status/tunnels} (JSON)
- * for operators. Only plain GET and HEAD requests reach them; an upgrade is always routed.
+ * for operators. Only GET and HEAD requests reach them; a WebSocket upgrade is always routed.
  */
 public final class AdminEndpoints {
     public static final List<String> PATHS = List.of("/healthz", "/metrics", "/status", "/status/tunnels");
     private static final ObjectWriter JSON = new ObjectMapper().writerWithDefaultPrettyPrinter();
 
     private final boolean enabled;
+    private final List<AddressRange> allow;
     private final GatewayMetrics metrics;
     private final Function<Boolean, GatewayStatus> status;
 
-    /** {@code enabled} is {@code admin.enabled}: when false, these paths are routed like any other. */
-    AdminEndpoints(boolean enabled, GatewayMetrics metrics, Function<Boolean, GatewayStatus> status) {
+    /**
+     * {@code enabled} is {@code admin.enabled}: when false, these paths are routed like any other.
+     * {@code allow} is {@code admin.allow}: who may read the pages other than /healthz.
+     */
+    AdminEndpoints(boolean enabled, List<AddressRange> allow, GatewayMetrics metrics,
+                   Function<Boolean, GatewayStatus> status) {
         this.enabled = enabled;
+        this.allow = List.copyOf(allow);
         this.metrics = metrics;
         this.status = status;
+    }
+
+    /**
+     * Whether {@code client} may read the page {@code head} asks for. /healthz answers anyone, since
+     * load balancers probe it from elsewhere; metrics and status (which lists client addresses)
+     * only the ranges in admin.allow, loopback by default.
+     */
+    public boolean allows(RequestHead head, InetAddress client) {
+        return head.path().equals("/healthz") || allow.stream().anyMatch(r -> r.contains(client));
     }
 
     public boolean handles(RequestHead head) {
         return enabled
                 && (head.method().equals("GET") || head.method().equals("HEAD"))
                 && PATHS.contains(head.path())
-                && !head.headers().contains("Upgrade");
+                // a WebSocket upgrade is always routed; any other (h2c, which the JDK's HttpClient
+                // offers on every plain request) is ignored, as RFC 9110 section 7.8 allows
+                && !UpgradeRequestCheck.asksForWebSocket(head.headers());
     }
 
     public ByteBuffer respond(RequestHead head) {

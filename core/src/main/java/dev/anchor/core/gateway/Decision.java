@@ -20,9 +20,9 @@ public sealed interface Decision {
     record Forward(Route route, List<Backend> candidates, RequestHead upstreamHead, ByteBuffer rendered)
             implements Decision {
 
-        /** The request head for the backend, ready to write (a fresh view each call). */
+        /** The request head for the backend, ready to write (a fresh view each call; do not change its bytes). */
         public ByteBuffer head() {
-            return rendered.asReadOnlyBuffer();
+            return rendered.duplicate();
         }
     }
 }

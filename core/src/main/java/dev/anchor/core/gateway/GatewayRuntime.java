@@ -33,7 +33,7 @@ public final class GatewayRuntime {
         this.metrics = new GatewayMetrics(implementation);
         this.connections = new ConnectionRegistry(metrics);
         this.metrics.bind(connections, router.backends());
-        this.relay = new HandshakeRelay(router, new AdminEndpoints(config.admin(), metrics, this::status), metrics);
+        this.relay = new HandshakeRelay(router, new AdminEndpoints(config.admin(), config.adminAllow(), metrics, this::status), metrics);
     }
 
     /** One {@link Backend} per distinct endpoint, shared by every route that names it. */

@@ -35,6 +35,9 @@ public final class HandshakeRelay {
 
     public Decision onRequest(RequestHead head, InetSocketAddress client) {
         if (admin.handles(head)) {
+            if (!admin.allows(head, client.getAddress())) {
+                return reject(Rejection.of(403, head.path() + " answers only the addresses in admin.allow"));
+            }
             metrics.handshake("admin", 200);
             return new Decision.Reply(admin.respond(head));
         }

@@ -55,7 +55,11 @@ public final class BackendAnswer {
             return Optional.of("backend's Sec-WebSocket-Accept " + accepts + " does not answer the client's key");
         }
         List<String> offered = request.tokens("Sec-WebSocket-Protocol");
-        for (String chosen : response.tokens("Sec-WebSocket-Protocol")) {
+        List<String> chosenProtocols = response.tokens("Sec-WebSocket-Protocol");
+        if (chosenProtocols.size() > 1) {
+            return Optional.of("backend chose " + chosenProtocols.size() + " subprotocols; a server picks one");
+        }
+        for (String chosen : chosenProtocols) {
             if (!offered.contains(chosen)) {
                 return Optional.of("backend chose subprotocol '" + chosen + "', which the client did not offer");
             }

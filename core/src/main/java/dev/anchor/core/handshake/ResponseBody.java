@@ -29,6 +29,10 @@ public abstract sealed class ResponseBody {
             return new Sized(0);
         }
         List<String> codings = head.headers().tokens("Transfer-Encoding");
+        if (!codings.isEmpty() && head.headers().contains("Content-Length")) {
+            // RFC 9112 section 6.3: a message that can be framed two ways is a smuggling vector
+            throw new HeadParseException(502, "backend sent both Transfer-Encoding and Content-Length");
+        }
         if (!codings.isEmpty()) {
             return codings.get(codings.size() - 1).equals("chunked") ? new Chunked() : new UntilClose();
         }
@@ -142,10 +146,17 @@ public abstract sealed class ResponseBody {
                     expect(b, '\n');
                     state = State.SIZE;
                 }
-                case TRAILER -> state = b == '\r' ? State.END_LF : State.TRAILER_LINE;
+                case TRAILER -> {
+                    if (b == '\n') {
+                        throw bad("line ending");
+                    }
+                    state = b == '\r' ? State.END_LF : State.TRAILER_LINE;
+                }
                 case TRAILER_LINE -> {
                     if (b == '\r') {
                         state = State.TRAILER_LF;
+                    } else if (b == '\n') {
+                        throw bad("line ending");
                     }
                 }
                 case TRAILER_LF -> {

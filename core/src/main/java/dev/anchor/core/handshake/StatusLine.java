@@ -10,6 +10,7 @@ public final class StatusLine {
             case 101 -> "Switching Protocols";
             case 200 -> "OK";
             case 400 -> "Bad Request";
+            case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             case 408 -> "Request Timeout";

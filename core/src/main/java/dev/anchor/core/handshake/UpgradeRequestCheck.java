@@ -22,7 +22,7 @@ public final class UpgradeRequestCheck {
         }
         boolean upgrade = head.version().atLeast11()
                 && h.hasToken("Connection", "upgrade")
-                && h.tokens("Upgrade").stream().anyMatch(UpgradeRequestCheck::isWebSocket);
+                && asksForWebSocket(h);
         if (!upgrade) {
             return Optional.of(Rejection.of(426, "this path only speaks WebSocket: send an HTTP/1.1 GET with "
                             + "'Connection: Upgrade' and 'Upgrade: websocket'")
@@ -46,6 +46,11 @@ public final class UpgradeRequestCheck {
         return Optional.empty();
     }
     // end::upgrade-check[]
+
+    /** Whether the request's Upgrade field lists websocket (it may list other protocols too). */
+    public static boolean asksForWebSocket(Headers h) {
+        return h.tokens("Upgrade").stream().anyMatch(UpgradeRequestCheck::isWebSocket);
+    }
 
     /** An Upgrade element is {@code protocol-name ["/" protocol-version]}; only the name counts. */
     private static boolean isWebSocket(String protocol) {

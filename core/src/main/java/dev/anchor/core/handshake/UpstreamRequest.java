@@ -22,10 +22,18 @@ public final class UpstreamRequest {
     }
 
     public static RequestHead of(RequestHead client, InetSocketAddress clientAddress, String proto) {
+        RequestTarget target = client.target();
         Headers kept = client.headers()
                 .without(HopByHop.in(client.headers()))
                 .without(f -> f.is("X-Forwarded-For") || f.is("X-Forwarded-Proto") || f.is("Forwarded"));
+        if (target.authority() != null) {
+            // RFC 9112 section 3.2.2: an absolute-form target's authority is the host, whatever Host said
+            kept = kept.without(f -> f.is("Host"));
+        }
         List<HeaderField> fields = new ArrayList<>(kept.fields());
+        if (target.authority() != null) {
+            fields.add(0, new HeaderField("Host", target.authority()));
+        }
         String ip = clientAddress.getAddress().getHostAddress();
         fields.add(new HeaderField("X-Forwarded-For", appended(client.headers().all("X-Forwarded-For"), ip)));
         fields.add(new HeaderField("X-Forwarded-Proto", proto));
@@ -33,7 +41,6 @@ public final class UpstreamRequest {
                 "for=" + forwardedNode(clientAddress.getAddress()) + ";proto=" + proto)));
         fields.add(new HeaderField("Connection", "Upgrade"));
         fields.add(new HeaderField("Upgrade", "websocket"));
-        RequestTarget target = client.target();
         RequestTarget originForm = target.raw().equals(target.originForm())
                 ? target
                 : new RequestTarget(target.originForm(), target.path(), target.query());

@@ -73,24 +73,43 @@ public final class Headers {
     /**
      * The comma-separated elements of every field line called {@code name}, trimmed and lower-cased,
      * empty elements dropped (RFC 9110 section 5.6.1). {@code Connection: keep-alive, Upgrade}
-     * yields {@code [keep-alive, upgrade]}; so does the same sent as two field lines.
+     * yields {@code [keep-alive, upgrade]}; so does the same sent as two field lines. A comma inside
+     * a quoted string (an extension parameter, say) does not split an element.
      */
     public List<String> tokens(String name) {
         List<String> tokens = new ArrayList<>(4);
         for (HeaderField f : fields) {
-            if (!f.is(name)) {
-                continue;
-            }
-            for (String element : f.value().split(",")) {
-                String token = element.strip();
-                if (!token.isEmpty()) {
-                    tokens.add(token.toLowerCase(Locale.ROOT));
-                }
+            if (f.is(name)) {
+                splitList(f.value(), tokens);
             }
         }
         return tokens;
     }
     // end::token-list[]
+
+    private static void splitList(String value, List<String> into) {
+        int start = 0;
+        boolean quoted = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (quoted && c == '\\') {
+                i++; // a quoted-pair: the next character is literal
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                addElement(value.substring(start, i), into);
+                start = i + 1;
+            }
+        }
+        addElement(value.substring(Math.min(start, value.length())), into);
+    }
+
+    private static void addElement(String element, List<String> into) {
+        String e = element.strip();
+        if (!e.isEmpty()) {
+            into.add(e.toLowerCase(Locale.ROOT));
+        }
+    }
 
     public boolean hasToken(String name, String token) {
         return tokens(name).contains(token.toLowerCase(Locale.ROOT));

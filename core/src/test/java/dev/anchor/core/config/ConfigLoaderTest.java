@@ -76,7 +76,7 @@ class ConfigLoaderTest {
         assertThat(c.listen()).isEqualTo(new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080));
         assertThat(c.head()).isEqualTo(HeadLimits.DEFAULT);
         assertThat(c.timeouts()).isEqualTo(Timeouts.DEFAULT);
-        assertThat(c.tunnelBuffer()).isEqualTo(64 * 1024);
+        assertThat(c.tunnelBuffer()).isEqualTo(16 * 1024);
         assertThat(c.routes().get(0).balance()).isEqualTo(BalancerKind.ROUND_ROBIN);
         assertThat(c.admin()).isTrue();
         assertThat(c.blockingThreads()).isEqualTo(ThreadKind.VIRTUAL);
@@ -307,5 +307,34 @@ class ConfigLoaderTest {
         } catch (ConfigException e) {
             return e;
         }
+    }
+
+    @Test
+    void eventLoopsAndAdminAllowAreRead() {
+        GatewayConfig c = ConfigLoader.parse(ROUTES + "event-loops: 3\nadmin: {allow: [10.0.0.0/8, \"::1/128\"]}");
+
+        assertThat(c.eventLoops()).isEqualTo(3);
+        assertThat(c.eventLoopThreads()).isEqualTo(3);
+        assertThat(c.adminAllow()).extracting(Object::toString).containsExactly("10.0.0.0/8", "0:0:0:0:0:0:0:1/128");
+        assertThat(ConfigLoader.parse(ROUTES).adminAllow()).extracting(Object::toString)
+                .containsExactly("127.0.0.0/8", "0:0:0:0:0:0:0:1/128");
+        assertThat(ConfigLoader.parse(ROUTES).eventLoopThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
+    void aKeyGivenTwiceIsRefused() {
+        assertThatThrownBy(() -> ConfigLoader.parse(ROUTES + "listen: 127.0.0.1:1\nlisten: 127.0.0.1:2\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("listen");
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsSaidPlainly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("latin1.yaml");
+        java.nio.file.Files.write(file, (ROUTES + "# caf\u00e9\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("not UTF-8");
     }
 }

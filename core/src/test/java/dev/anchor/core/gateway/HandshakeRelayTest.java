@@ -44,6 +44,16 @@ class HandshakeRelayTest {
     }
 
     @Test
+    void anOfferToUpgradeToH2cIsIgnoredByAdminPages() {
+        // the JDK's HttpClient sends this on every plain-HTTP request: health checkers must still get 200
+        Page page = reply(relay.onRequest(request(head("GET /healthz HTTP/1.1", "Host: gw",
+                "Connection: Upgrade, HTTP2-Settings", "Upgrade: h2c", "HTTP2-Settings: AAMAAABkAAQAAP__")), CLIENT));
+
+        assertThat(page.head().status()).isEqualTo(200);
+        assertThat(page.body()).isEqualTo("ok\n");
+    }
+
+    @Test
     void headRequestForAnAdminPageGetsTheHeadOnly() {
         Page page = reply(relay.onRequest(request(head("HEAD /healthz HTTP/1.1", "Host: gw")), CLIENT));
 
@@ -223,5 +233,18 @@ class HandshakeRelayTest {
         String text = Heads.text(b);
         b.position(b.limit());
         return text;
+    }
+
+    @Test
+    void metricsAndStatusAnswerOnlyAdminAllowWhileHealthzAnswersAnyone() {
+        HandshakeRelay strict = runtime(GatewayConfig.builder()
+                .adminAllow(List.of(dev.anchor.core.config.AddressRange.parse("admin.allow", "10.0.0.0/8")))).relay();
+        InetSocketAddress outsider = new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
+        InetSocketAddress insider = new InetSocketAddress("10.1.2.3", 40000);
+
+        assertThat(reply(strict.onRequest(get("/metrics"), outsider)).head().status()).isEqualTo(403);
+        assertThat(reply(strict.onRequest(get("/status"), outsider)).head().status()).isEqualTo(403);
+        assertThat(reply(strict.onRequest(get("/healthz"), outsider)).head().status()).isEqualTo(200);
+        assertThat(reply(strict.onRequest(get("/metrics"), insider)).head().status()).isEqualTo(200);
     }
 }

@@ -161,4 +161,9 @@ class BackendAnswerTest {
         assertThat(answer).isInstanceOfSatisfying(Answer.Refuse.class,
                 r -> assertThat(r.rejection().status()).isEqualTo(502));
     }
+
+    @Test
+    void aSwitchNamingTwoSubprotocolsIsRefusedWith502() {
+        assertRefused502(judge(switching("Sec-WebSocket-Protocol: chat, superchat")));
+    }
 }

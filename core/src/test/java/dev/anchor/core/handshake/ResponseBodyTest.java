@@ -111,11 +111,17 @@ class ResponseBodyTest {
     }
 
     @Test
-    void transferEncodingOverridesContentLength() throws HeadParseException {
-        ResponseBody body = of("HTTP/1.1 400 Bad Request", "Transfer-Encoding: chunked", "Content-Length: 1");
+    void bothTransferEncodingAndContentLengthIs502() {
+        // RFC 9112 section 6.3: a message with both could be framed two ways; a proxy must not pass it on
+        assertThatThrownBy(() -> ResponseBody.of(response(head("HTTP/1.1 400 Bad Request", "Transfer-Encoding: chunked", "Content-Length: 1"))))
+                .isInstanceOf(HeadParseException.class)
+                .satisfies(e -> assertThat(((HeadParseException) e).status()).isEqualTo(502))
+                .hasMessageContaining("both Transfer-Encoding and Content-Length");
+    }
 
-        assertThat(body.take(buffer("0\r\n\r\n"))).isEqualTo(5);
-        assertThat(body.complete()).isTrue();
+    @Test
+    void aBareLfInATrailerIsMalformed() {
+        assertMalformedChunked("0\r\nX-Trailer: t\n\r\n");
     }
 
     @Test

@@ -147,4 +147,16 @@ class UpstreamRequestTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void anAbsoluteFormTargetsAuthorityBecomesTheHost() {
+        RequestHead client = request(head("GET http://chat.example/room?x=1 HTTP/1.1", "Host: elsewhere.example",
+                "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Key: " + SAMPLE_KEY,
+                "Sec-WebSocket-Version: 13"));
+
+        RequestHead up = forward(client);
+
+        assertThat(up.headers().all("Host")).containsExactly("chat.example");
+        assertThat(up.target().raw()).isEqualTo("/room?x=1");
+    }
 }

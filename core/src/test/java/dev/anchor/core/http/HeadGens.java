@@ -46,7 +46,7 @@ final class HeadGens {
 
     static Gen<RequestTarget> originFormTargets() {
         Gen<String> path = lists().of(stringOf(PATH_CHARS, 0, 12)).ofSizeBetween(1, 5)
-                .map(segments -> "/" + String.join("/", segments));
+                .map(segments -> withoutDotSegments("/" + String.join("/", segments)));
         Gen<String> query = stringOf(QUERY_CHARS, 0, 20).toOptionals(50).map(q -> q.map(s -> "?" + s).orElse(""));
         return path.zip(query, (p, q) -> parse(p + q));
     }
@@ -64,6 +64,18 @@ final class HeadGens {
         List<HeaderField> all = new ArrayList<>(fields);
         all.add(at % (fields.size() + 1), new HeaderField("Host", host));
         return Headers.of(all);
+    }
+
+    /** The parser refuses '.' and '..' segments (also percent-encoded); valid targets avoid them. */
+    private static String withoutDotSegments(String path) {
+        String[] segments = path.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+            String decoded = segments[i].toLowerCase(java.util.Locale.ROOT).replace("%2e", ".");
+            if (decoded.equals(".") || decoded.equals("..")) {
+                segments[i] += "_";
+            }
+        }
+        return String.join("/", segments);
     }
 
     private static RequestTarget parse(String raw) {

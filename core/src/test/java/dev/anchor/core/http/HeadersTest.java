@@ -78,4 +78,13 @@ class HeadersTest {
         assertThat(of("A", "1", "B", "2")).isNotEqualTo(of("B", "2", "A", "1"));
         assertThat(Headers.of(List.of())).isSameAs(Headers.empty());
     }
+
+    @Test
+    void aCommaInsideAQuotedStringDoesNotSplitAnElement() {
+        Headers h = Headers.of(java.util.List.of(new HeaderField("Sec-WebSocket-Extensions",
+                "x-ext; list=\"a,b\", permessage-deflate; note=\"say \\\"hi, there\\\"\"")));
+
+        assertThat(h.tokens("Sec-WebSocket-Extensions")).containsExactly(
+                "x-ext; list=\"a,b\"", "permessage-deflate; note=\"say \\\"hi, there\\\"\"");
+    }
 }

@@ -85,4 +85,32 @@ class RequestTargetTest {
         assertThatThrownBy(() -> RequestTarget.parse(raw))
                 .isInstanceOfSatisfying(HeadParseException.class, e -> assertThat(e.status()).isEqualTo(400));
     }
+
+    @Test
+    void absoluteFormKeepsItsAuthority() throws HeadParseException {
+        RequestTarget t = RequestTarget.parse("ws://chat.example:8080/room?x=1");
+
+        assertThat(t.authority()).isEqualTo("chat.example:8080");
+        assertThat(t.originForm()).isEqualTo("/room?x=1");
+        assertThat(RequestTarget.parse("/room").authority()).isNull();
+    }
+
+    @Test
+    void userInformationInTheAuthorityIs400() {
+        assertThatThrownBy(() -> RequestTarget.parse("http://user:pw@host/room"))
+                .isInstanceOfSatisfying(HeadParseException.class, e -> assertThat(e.status()).isEqualTo(400));
+    }
+
+    @Test
+    void dotSegmentsAre400EvenPercentEncoded() {
+        for (String target : new String[] {"/chat/../admin", "/chat/./x", "/..", "/chat/%2e%2E/admin", "/a/%2e", "http://h/a/../b"}) {
+            assertThatThrownBy(() -> RequestTarget.parse(target)).as(target)
+                    .isInstanceOfSatisfying(HeadParseException.class, e -> assertThat(e.status()).isEqualTo(400));
+        }
+    }
+
+    @Test
+    void dotsInsideASegmentAreFine() throws HeadParseException {
+        assertThat(RequestTarget.parse("/files/a..b/.hidden/v1.2").path()).isEqualTo("/files/a..b/.hidden/v1.2");
+    }
 }
