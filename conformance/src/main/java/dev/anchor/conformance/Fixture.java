@@ -78,6 +78,11 @@ public final class Fixture implements AutoCloseable {
         return track(clients, RawClient.connect(gateway.address()));
     }
 
+    /** A raw client connecting from {@code local}, e.g. 127.0.0.2, to look like another host. */
+    public RawClient raw(Gateway gateway, InetAddress local) throws IOException {
+        return track(clients, RawClient.connect(gateway.address(), local));
+    }
+
     public WsClient ws(Gateway gateway, String path) throws Exception {
         return track(clients, WsClient.open(gateway.address(), path));
     }
@@ -115,6 +120,10 @@ public final class Fixture implements AutoCloseable {
             }
             try {
                 g.close();
+                // and nothing may be left once it says it has stopped
+                if (!idle(g.status())) {
+                    problems.add(new AssertionError("after close() the gateway still counts " + g.status()));
+                }
             } catch (RuntimeException e) {
                 problems.add(e);
             }

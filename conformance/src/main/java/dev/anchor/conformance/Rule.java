@@ -12,10 +12,11 @@ public enum Rule {
     // SETUP: the adapter and the basics work, so later failures are about protocol, not wiring
     SETUP_01(REQUIRED, "the gateway starts from a configuration and accepts TCP connections on its listen address"),
     SETUP_02(REQUIRED, "a WebSocket client completes one echo round trip through the gateway"),
-    SETUP_03(REQUIRED, "GET /healthz is answered 200 by the gateway itself, without opening a backend connection"),
+    SETUP_03(REQUIRED, "GET /healthz is answered 200 by the gateway itself (an offer of h2c ignored), without opening a backend connection"),
     SETUP_04(REQUIRED, "GET /status answers JSON that names the implementation and counts its connections"),
     SETUP_05(REQUIRED, "GET /metrics answers the Prometheus text format with the anchor_ metrics"),
-    SETUP_06(REQUIRED, "after close() the listen port refuses connections and every tunnel is closed"),
+    SETUP_06(REQUIRED, "after close() the listen port refuses connections and every tunnel, half-closed ones too, is closed"),
+    SETUP_07(REQUIRED, "/metrics and /status answer 403 to a client outside admin.allow, while /healthz answers everyone"),
 
     // UPG: the opening handshake is relayed, never invented
     UPG_01(REQUIRED, "a valid upgrade reaches the backend, and the backend's 101 with its Sec-WebSocket-Accept reaches the client"),
@@ -27,9 +28,9 @@ public enum Rule {
     UPG_07(REQUIRED, "X-Forwarded-For gets the client address appended; X-Forwarded-Proto and Forwarded are added"),
     UPG_08(REQUIRED, "offered subprotocols reach the backend and the backend's choice reaches the client"),
     UPG_09(REQUIRED, "end-to-end fields (Origin, Cookie, Authorization, Sec-WebSocket-Extensions, custom) reach the backend unchanged and in order"),
-    UPG_10(REQUIRED, "the request target, path and query, reaches the backend unchanged"),
+    UPG_10(REQUIRED, "the request target, path and query, reaches the backend unchanged; an absolute-form target arrives in origin form with its authority as Host"),
     UPG_11(REQUIRED, "frames the backend sends in the same segment as its 101 reach the client"),
-    UPG_12(REQUIRED, "bytes the client sends right behind its request head reach the backend right behind the forwarded head"),
+    UPG_12(REQUIRED, "bytes the client sends behind its request head reach the backend only after its 101, and never if it refuses"),
     UPG_13(REQUIRED, "a request head arriving one byte per segment is handled as if it arrived whole"),
     UPG_14(REQUIRED, "a response head arriving one byte per segment is handled as if it arrived whole"),
     UPG_15(REQUIRED, "a backend that refuses the connection is passed over for the next one in the pool"),
@@ -53,6 +54,7 @@ public enum Rule {
     TUN_14(REQUIRED, "a tunnel with traffic in one direction only is not idle"),
     TUN_15(REQUIRED, "Ping and Pong frames of the endpoints pass through untouched in both directions"),
     TUN_16(REQUIRED, "once both directions are done the gateway closes both connections and its counts return to zero"),
+    TUN_17(REQUIRED, "a tunnel quiet for longer than timeouts.head and timeouts.handshake, but not timeouts.idle, stays open"),
 
     // ERR: bad input gets the right status, and costs nothing afterwards
     ERR_01(REQUIRED, "a malformed request line gets 400"),
@@ -74,6 +76,9 @@ public enum Rule {
     ERR_17(REQUIRED, "a client that disconnects in the middle of its head costs nothing: the counts return to zero"),
     ERR_18(REQUIRED, "random bytes never break the gateway: it answers 400 or closes, and serves the next client"),
     ERR_19(REQUIRED, "after every refusal the connection is closed and the gateway's open-connection count returns to zero"),
+    ERR_20(REQUIRED, "a backend that resets the connection during the handshake gives the client 502"),
+    ERR_21(REQUIRED, "a request path with a '.' or '..' segment, even percent-encoded, gets 400 and reaches no backend"),
+    ERR_22(REQUIRED, "a backend answer framed two ways (Transfer-Encoding and Content-Length) gives the client 502"),
 
     // ISO: tunnels are independent
     ISO_01(REQUIRED, "50 concurrent tunnels each receive exactly their own messages"),

@@ -15,8 +15,16 @@ public final class RawClient extends Connection {
     }
 
     public static RawClient connect(InetSocketAddress gateway) throws IOException {
+        return connect(gateway, null);
+    }
+
+    /** Connects from {@code local} (any 127.x.y.z works on Linux), or from wherever the kernel picks if null. */
+    public static RawClient connect(InetSocketAddress gateway, java.net.InetAddress local) throws IOException {
         Socket s = new Socket();
         try {
+            if (local != null) {
+                s.bind(new InetSocketAddress(local, 0));
+            }
             s.connect(gateway, (int) dev.anchor.conformance.TestTime.PROMPT.toMillis());
             return new RawClient(s, gateway);
         } catch (IOException e) {

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** Bad input gets the right status and costs nothing afterwards. */
@@ -108,19 +109,26 @@ public abstract class ErrorRules extends RuleGroup {
 
         RawClient trickling = fx.raw(gateway);
         trickling.write("GET / HTTP/1.1\r\n");
-        Future<Void> trickle = Background.start("trickle", () -> {
+        AtomicBoolean answered = new AtomicBoolean();
+        long bound = System.nanoTime() + TestTime.PROMPT.multipliedBy(4).toNanos();
+        Future<String> trickle = Background.start("trickle", () -> {
             try {
-                for (int i = 0; i < 100; i++) {
-                    trickling.write("X");
+                while (!answered.get()) {
+                    if (System.nanoTime() > bound) {
+                        return "ran out of time without an answer";
+                    }
+                    trickling.write("X"); // a byte every 50 ms: a per-read timeout never fires
                     TestTime.pace(Duration.ofMillis(50));
                 }
+                return "answered while trickling";
             } catch (IOException closedByGateway) {
-                // expected: the gateway gave up on this head
+                return "closed by the gateway";
             }
-            return null;
         });
         assertThat(trickling.readResponse().status()).isEqualTo(408);
-        trickle.cancel(true);
+        answered.set(true);
+        assertThat(Background.await(trickle, 5)).as("the 408 came while the head was still trickling in")
+                .isNotEqualTo("ran out of time without an answer");
 
         RawClient silent = fx.raw(gateway);
         assertThat(silent.readResponse().status()).isEqualTo(408);
@@ -136,7 +144,9 @@ public abstract class ErrorRules extends RuleGroup {
     @Test
     @Conforms(Rule.ERR_10)
     void err10_connectTimeoutIs504() throws Exception {
-        Gateway gateway = fx.gateway(fx.config(fx.blackhole().address()).connectTimeout(Duration.ofMillis(300)).build());
+        // a handshake timeout far beyond PROMPT: a 504 in time can only be the connect's
+        Gateway gateway = fx.gateway(fx.config(fx.blackhole().address()).connectTimeout(Duration.ofMillis(300))
+                .handshakeTimeout(Duration.ofMinutes(1)).build());
         refused(gateway, upgrade("GET", "/", "Sec-WebSocket-Version: 13"), 504);
     }
 
@@ -279,6 +289,41 @@ public abstract class ErrorRules extends RuleGroup {
 
         Fixture.awaitIdle(gateway, "after eleven refusals");
         assertThat(backend.connections()).isZero();
+    }
+
+    @Test
+    @Conforms(Rule.ERR_20)
+    void err20_backendResetDuringHandshakeIs502() throws Exception {
+        ScriptedBackend backend = fx.scripted(c -> {
+            c.readRequest();
+            c.reset();
+        });
+        Gateway gateway = fx.gateway(backend.address());
+        refused(gateway, upgrade("GET", "/", "Sec-WebSocket-Version: 13"), 502);
+    }
+
+    @Test
+    @Conforms(Rule.ERR_21)
+    void err21_dotSegmentsAre400() throws Exception {
+        ScriptedBackend backend = fx.scripted(BackendConnection::accept);
+        Gateway gateway = fx.gateway(fx.config()
+                .route("/chat", BalancerKind.ROUND_ROBIN, List.of(backend.address())).build());
+        for (String target : List.of("/chat/../admin", "/chat/./room", "/chat/%2e%2e/admin", "/chat/%2E/x")) {
+            refused(gateway, upgrade("GET", target, "Sec-WebSocket-Version: 13"), 400);
+        }
+        assertThat(backend.connections()).isZero();
+    }
+
+    @Test
+    @Conforms(Rule.ERR_22)
+    void err22_answerFramedTwoWaysIs502() throws Exception {
+        ScriptedBackend backend = fx.scripted(c -> {
+            c.readRequest();
+            c.write("HTTP/1.1 403 Forbidden\r\nTransfer-Encoding: chunked\r\nContent-Length: 6\r\n\r\n0\r\n\r\n");
+            c.awaitEnd(TestTime.PROMPT);
+        });
+        Gateway gateway = fx.gateway(backend.address());
+        refused(gateway, upgrade("GET", "/", "Sec-WebSocket-Version: 13"), 502);
     }
 
     /** Sends {@code request}, expects {@code status} and then the end of the connection. */

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anchor.conformance.Conforms;
-import dev.anchor.conformance.Fixture;
 import dev.anchor.conformance.Rule;
 import dev.anchor.conformance.RuleGroup;
 import dev.anchor.conformance.Subject;
@@ -18,11 +17,14 @@ import dev.anchor.conformance.peers.RawResponse;
 import dev.anchor.conformance.peers.ScriptedBackend;
 import dev.anchor.conformance.peers.WsClient;
 import dev.anchor.conformance.peers.WsEvent;
+import dev.anchor.core.config.AddressRange;
 import dev.anchor.core.gateway.Gateway;
 import dev.anchor.echo.EchoServer;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.Socket;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The adapter works and the gateway's basics answer: run first, so wiring faults show as such. */
@@ -64,9 +66,14 @@ public abstract class SetupRules extends RuleGroup {
         RawClient client = fx.raw(gateway);
 
         RawResponse r = get(client, "/healthz");
+        RawClient jdkStyle = fx.raw(gateway);
+        jdkStyle.write("GET /healthz HTTP/1.1\r\nHost: " + jdkStyle.host()
+                + "\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n");
+        RawResponse offeringH2c = jdkStyle.readResponse();
 
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.bodyText()).isEqualTo("ok\n");
+        assertThat(offeringH2c.status()).as("a health checker offering h2c, as the JDK's HttpClient does").isEqualTo(200);
         assertThat(backend.connections()).as("backend connections").isZero();
     }
 
@@ -107,17 +114,40 @@ public abstract class SetupRules extends RuleGroup {
     void setup06_closeStopsEverything() throws Exception {
         ScriptedBackend backend = fx.scripted(c -> c.accept());
         Gateway gateway = fx.gateway(backend.address());
-        RawClient client = fx.raw(gateway);
-        client.upgrade("/");
-        var backendSide = backend.awaitConnection(TestTime.PROMPT);
+        RawClient open = fx.raw(gateway);
+        open.upgrade("/open");
+        var openBackend = backend.awaitConnection(TestTime.PROMPT);
+        RawClient halfClosed = fx.raw(gateway);
+        halfClosed.upgrade("/half-closed");
+        var halfClosedBackend = backend.awaitConnection(TestTime.PROMPT);
+        halfClosed.shutdownOutput();
+        assertThat(halfClosedBackend.awaitEnd(TestTime.PROMPT)).as("the FIN reached the backend").isEqualTo(Ending.EOF);
 
         gateway.close();
 
-        assertThat(client.awaitEnd(TestTime.PROMPT)).as("client leg").isNotEqualTo(Ending.OPEN);
-        assertThat(backendSide.awaitEnd(TestTime.PROMPT)).as("backend leg").isNotEqualTo(Ending.OPEN);
+        assertThat(open.awaitEnd(TestTime.PROMPT)).as("client leg").isNotEqualTo(Ending.OPEN);
+        assertThat(openBackend.awaitEnd(TestTime.PROMPT)).as("backend leg").isNotEqualTo(Ending.OPEN);
+        assertThat(halfClosed.awaitEnd(TestTime.PROMPT)).as("half-closed tunnel's client leg").isNotEqualTo(Ending.OPEN);
         assertThatThrownBy(() -> new Socket(gateway.address().getAddress(), gateway.address().getPort()).close())
                 .isInstanceOf(ConnectException.class);
-        Fixture.awaitIdle(gateway, "after close()");
+        assertThat(gateway.status().clientConnections() + gateway.status().upstreamConnections()
+                + gateway.status().tunnels()).as("counts once close() has returned").isZero();
+    }
+
+    @Test
+    @Conforms(Rule.SETUP_07)
+    void setup07_adminPagesAnswerOnlyAdminAllow() throws Exception {
+        ScriptedBackend backend = fx.scripted(c -> c.accept());
+        Gateway gateway = fx.gateway(fx.config(backend.address())
+                .adminAllow(List.of(AddressRange.parse("admin.allow", "127.0.0.1/32")))
+                .build());
+        InetAddress elsewhere = InetAddress.getByName("127.0.0.2"); // loopback to Linux, outside the range
+
+        assertThat(get(fx.raw(gateway, elsewhere), "/metrics").status()).isEqualTo(403);
+        assertThat(get(fx.raw(gateway, elsewhere), "/status").status()).isEqualTo(403);
+        assertThat(get(fx.raw(gateway, elsewhere), "/healthz").status()).isEqualTo(200);
+        assertThat(get(fx.raw(gateway, InetAddress.getByName("127.0.0.1")), "/metrics").status()).isEqualTo(200);
+        assertThat(backend.connections()).isZero();
     }
 
     static RawResponse get(RawClient client, String path) throws IOException {

@@ -248,9 +248,10 @@ public abstract class UpgradeRules extends RuleGroup {
                 .isEqualTo("/chat/room%20one?user=ann&x=%2F&flag");
 
         RawClient absolute = fx.raw(gateway);
-        absolute.upgrade("http://" + absolute.host() + "/chat?q=1");
-        assertThat(backend.awaitConnection(TestTime.PROMPT).request().target())
-                .as("absolute form becomes origin form").isEqualTo("/chat?q=1");
+        absolute.upgrade("http://chat.example:8080/chat?q=1");
+        RawRequest seen = backend.awaitConnection(TestTime.PROMPT).request();
+        assertThat(seen.target()).as("absolute form becomes origin form").isEqualTo("/chat?q=1");
+        assertThat(seen.all("Host")).as("the target's authority is the host").containsExactly("chat.example:8080");
     }
 
     @Test
@@ -274,26 +275,45 @@ public abstract class UpgradeRules extends RuleGroup {
 
     @Test
     @Conforms(Rule.UPG_12)
-    void upg12_bytesBehindTheRequestArrive() throws Exception {
+    void upg12_bytesBehindTheRequestWaitForThe101() throws Exception {
         Frame eager = Frame.binary("sent before the 101".getBytes(StandardCharsets.UTF_8));
-        ScriptedBackend backend = fx.scripted(c -> {
+        ScriptedBackend switching = fx.scripted(c -> {
             c.readRequest();
-            Frame f = c.readFrame();
+            if (!c.quietFor(TestTime.QUIET)) {
+                c.write("HTTP/1.1 500 Early Bytes\r\nContent-Length: 0\r\n\r\n"); // the rule is broken
+                return;
+            }
             c.write(c.switchingHead());
-            c.send(f);
+            c.send(c.readFrame());
         });
-        Gateway gateway = fx.gateway(backend.address());
+        Gateway gateway = fx.gateway(switching.address());
         RawClient client = fx.raw(gateway);
+        client.write(behind(HttpText.upgradeRequest("/", client.host(), HttpText.newKey()), eager.encode(true, new java.util.Random())));
 
-        String key = HttpText.newKey();
-        byte[] head = HttpText.upgradeRequest("/", client.host(), key).getBytes(StandardCharsets.ISO_8859_1);
-        byte[] frame = eager.encode(true, new java.util.Random());
-        byte[] both = java.util.Arrays.copyOf(head, head.length + frame.length);
-        System.arraycopy(frame, 0, both, head.length, frame.length);
-        client.write(both);
+        assertThat(client.readResponseHead().status()).as("the backend saw nothing before it switched").isEqualTo(101);
+        assertThat(client.readFrame()).as("and then the bytes, in order").isEqualTo(eager);
 
-        assertThat(client.readResponseHead().status()).isEqualTo(101);
-        assertThat(client.readFrame()).as("the backend read it right behind the head").isEqualTo(eager);
+        // a refusing backend must never see what was pipelined: here, a second request it would serve
+        java.util.concurrent.CompletableFuture<byte[]> afterRefusal = new java.util.concurrent.CompletableFuture<>();
+        ScriptedBackend refusing = fx.scripted(c -> {
+            c.readRequest();
+            c.write("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n");
+            afterRefusal.complete(c.readToEnd(TestTime.PROMPT).data());
+        });
+        Gateway strict = fx.gateway(refusing.address());
+        RawClient smuggler = fx.raw(strict);
+        smuggler.write(HttpText.upgradeRequest("/", smuggler.host(), HttpText.newKey())
+                + "GET /admin HTTP/1.1\r\nHost: internal\r\nX-Forwarded-For: 127.0.0.1\r\n\r\n");
+        assertThat(smuggler.readResponse().status()).isEqualTo(401);
+        assertThat(afterRefusal.get(TestTime.PROMPT.toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS))
+                .as("bytes the refusing backend received after its answer").isEmpty();
+    }
+
+    private static byte[] behind(String head, byte[] bytes) {
+        byte[] h = head.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] both = java.util.Arrays.copyOf(h, h.length + bytes.length);
+        System.arraycopy(bytes, 0, both, h.length, bytes.length);
+        return both;
     }
 
     @Test
