@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The gateway on blocking sockets. One thread accepts; each client connection gets a thread that
@@ -21,21 +22,30 @@ import java.util.concurrent.ConcurrentHashMap;
 // tag::accept-loop[]
 public final class BlockingGateway implements Gateway {
     private static final System.Logger LOG = System.getLogger(BlockingGateway.class.getName());
+    /** How long to stop accepting after accept() failed, e.g. out of file descriptors. */
+    private static final long ACCEPT_BACK_OFF_MILLIS = 100;
 
     private final GatewayRuntime runtime;
     private final ServerSocket listener;
     private final Workers workers;
     private final Dialer dialer;
+    private final IdleWatchdog watchdog;
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private BlockingGateway(GatewayConfig config) throws IOException {
         this.runtime = new GatewayRuntime("blocking", config);
         this.workers = new Workers(config.blockingThreads());
         this.dialer = new Dialer(runtime.connections(), config.timeouts().connect());
         this.listener = new ServerSocket();
-        listener.setReuseAddress(true);
-        listener.bind(config.listen(), 1024);
+        try {
+            listener.setReuseAddress(true);
+            listener.bind(config.listen(), 1024);
+        } catch (IOException e) {
+            listener.close();
+            throw e;
+        }
+        this.watchdog = new IdleWatchdog(config.timeouts().idle());
         runtime.listening(address());
         workers.start("accept", this::acceptLoop);
         LOG.log(System.Logger.Level.INFO, "blocking gateway ({0} threads) listening on {1}",
@@ -47,23 +57,27 @@ public final class BlockingGateway implements Gateway {
     }
 
     private void acceptLoop() {
-        while (!closed) {
+        while (!closed.get()) {
             Socket socket;
             try {
                 socket = listener.accept();
             } catch (IOException e) {
-                if (!closed) {
-                    LOG.log(System.Logger.Level.WARNING, "accept failed", e);
+                if (!closed.get()) {
+                    // the cause (EMFILE, say) usually lasts: without a pause this loop would spin
+                    LOG.log(System.Logger.Level.WARNING, "accept failed, pausing {0} ms: {1}", ACCEPT_BACK_OFF_MILLIS, e);
+                    pause();
                 }
                 continue;
             }
             runtime.connections().clientOpened();
             try {
                 Leg client = new Leg(socket, runtime.connections()::clientClosed);
-                ClientSession[] self = new ClientSession[1];
-                self[0] = new ClientSession(client, runtime, dialer, workers, () -> sessions.remove(self[0]));
-                sessions.add(self[0]);
-                workers.start("session", self[0]::run);
+                ClientSession session = new ClientSession(client, runtime, dialer, workers, watchdog, sessions::remove);
+                sessions.add(session);
+                if (closed.get()) {
+                    session.stop(); // close() may have gone through the sessions before this one was added
+                }
+                workers.start("session", session::run);
             } catch (IOException e) {
                 closeQuietly(socket);
                 runtime.connections().clientClosed();
@@ -71,6 +85,14 @@ public final class BlockingGateway implements Gateway {
         }
     }
     // end::accept-loop[]
+
+    private static void pause() {
+        try {
+            Thread.sleep(ACCEPT_BACK_OFF_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     @Override
     public String implementation() {
@@ -93,14 +115,14 @@ public final class BlockingGateway implements Gateway {
 
     @Override
     public void close() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         closeQuietly(listener);
         for (ClientSession s : sessions) {
             s.stop();
         }
+        watchdog.close();
         try {
             if (!workers.awaitAll(Duration.ofSeconds(5))) {
                 LOG.log(System.Logger.Level.WARNING, "{0} threads still running 5 s after close", workers.count());

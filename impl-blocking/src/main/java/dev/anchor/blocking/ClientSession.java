@@ -12,11 +12,14 @@ import dev.anchor.core.http.RequestHead;
 import dev.anchor.core.http.RequestHeadParser;
 import dev.anchor.core.http.ResponseHead;
 import dev.anchor.core.http.ResponseHeadParser;
+import dev.anchor.core.route.Backend;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.function.Consumer;
 
 /**
  * The life of one client connection, top to bottom on one thread: read the request head, ask core
@@ -35,12 +38,15 @@ final class ClientSession {
     private final HandshakeRelay relay;
     private final Dialer dialer;
     private final Workers workers;
-    private final Runnable onDone;
+    private final IdleWatchdog watchdog;
+    private final Consumer<ClientSession> onDone;
+    private volatile Socket dialing;
     private volatile Leg upstream;
     private volatile Tunnel tunnel;
     private volatile boolean stopping;
 
-    ClientSession(Leg client, GatewayRuntime runtime, Dialer dialer, Workers workers, Runnable onDone) {
+    ClientSession(Leg client, GatewayRuntime runtime, Dialer dialer, Workers workers, IdleWatchdog watchdog,
+                  Consumer<ClientSession> onDone) {
         this.client = client;
         this.clientAddress = client.remote();
         this.runtime = runtime;
@@ -48,6 +54,7 @@ final class ClientSession {
         this.relay = runtime.relay();
         this.dialer = dialer;
         this.workers = workers;
+        this.watchdog = watchdog;
         this.onDone = onDone;
     }
 
@@ -61,7 +68,7 @@ final class ClientSession {
         } finally {
             if (tunnel == null) {
                 closeBoth();
-                onDone.run();
+                onDone.accept(this);
             }
         }
     }
@@ -89,7 +96,7 @@ final class ClientSession {
     }
 
     private void forward(Decision.Forward forward, ByteBuffer early) throws IOException {
-        Dialer.Dialed dialed = dialer.dial(forward.candidates());
+        Dialer.Dialed dialed = dialer.dial(forward.candidates(), s -> dialing = s, () -> stopping);
         if (dialed.leg() == null) {
             client.replyAndClose(relay.connectFailed(dialed.failures()));
             return;
@@ -98,67 +105,92 @@ final class ClientSession {
         if (stopping) {
             return;
         }
-        upstream.write(forward.head());
-        upstream.write(early); // bytes the client sent behind its head: they are the backend's now
         ByteBuffer fromBackend = ByteBuffer.allocate(HEAD_BUFFER).flip();
         long deadline = System.nanoTime() + config.timeouts().handshake().toNanos();
-        while (true) {
-            ResponseHead response;
-            try {
-                response = HeadReader.read(upstream, new ResponseHeadParser(config.head()), fromBackend, deadline);
-            } catch (HeadParseException e) {
-                refuse(relay.badResponse(e));
-                return;
-            } catch (SocketTimeoutException e) {
-                refuse(relay.handshakeTimedOut());
-                return;
-            } catch (EOFException e) {
-                refuse(relay.backendClosedEarly());
-                return;
-            }
-            switch (relay.onAnswer(forward, response)) {
-                case Answer.Interim interim -> client.write(interim.head());
-                case Answer.Refuse refuse -> {
-                    refuse(relay.refused(refuse));
-                    return;
-                }
-                case Answer.Relay relayed -> {
-                    relayBody(relayed, fromBackend);
-                    return;
-                }
-                case Answer.Switch switched -> {
-                    openTunnel(switched, fromBackend, dialed.backend());
-                    return;
+        try {
+            upstream.write(forward.head());
+            while (true) {
+                ResponseHead response = HeadReader.read(upstream, new ResponseHeadParser(config.head()),
+                        fromBackend, deadline);
+                switch (relay.onAnswer(forward, response)) {
+                    case Answer.Interim interim -> client.write(interim.head());
+                    case Answer.Refuse refuse -> {
+                        refuse(relay.refused(refuse));
+                        return;
+                    }
+                    case Answer.Relay relayed -> {
+                        relayBody(relayed, fromBackend);
+                        return;
+                    }
+                    case Answer.Switch switched -> {
+                        openTunnel(switched, fromBackend, early, dialed.backend());
+                        return;
+                    }
                 }
             }
+        } catch (HeadParseException e) {
+            refuse(relay.badResponse(e));
+        } catch (SocketTimeoutException e) {
+            refuse(relay.handshakeTimedOut());
+        } catch (IOException e) {
+            refuse(relay.backendClosedEarly()); // FIN (EOF) or RST, before it answered
         }
     }
     // end::serve[]
 
-    private void openTunnel(Answer.Switch switched, ByteBuffer early, dev.anchor.core.route.Backend backend)
-            throws IOException {
+    // tag::open-tunnel[]
+    /**
+     * Writes the 101 and whatever the backend sent behind it to the client, then whatever the client
+     * sent behind its head to the backend: only now, so a backend that refused never sees bytes
+     * that were not part of the handshake it judged.
+     */
+    private void openTunnel(Answer.Switch switched, ByteBuffer fromBackend, ByteBuffer fromClient, Backend backend) {
         TunnelStats stats = runtime.connections().tunnelOpened(clientAddress, backend);
-        Tunnel t = new Tunnel(client, upstream, stats, runtime.connections(), config);
+        Tunnel t = new Tunnel(client, upstream, stats, runtime.connections(), () -> {
+            watchdog.forget(tunnel);
+            onDone.accept(this);
+        });
         tunnel = t;
-        stats.downstream().received(early.remaining());
-        int n = early.remaining();
-        try {
-            client.write(switched.head());
-            client.write(early); // frames the backend sent in the same segment as its 101
-            stats.downstream().sent(n);
-        } catch (IOException e) {
-            t.failed(client);
-            onDone.run();
-            return;
-        }
+        watchdog.watch(t);
         if (stopping) {
             t.end(CloseReason.SHUTDOWN);
+            return;
+        }
+        if (!carry(t, switched.head(), null, client) || !carry(t, fromBackend, stats.downstream(), client)
+                || !carry(t, fromClient, stats.upstream(), upstream)) {
+            return;
         }
         try {
-            t.run(workers, config.tunnelBuffer());
-        } finally {
-            onDone.run();
+            // the handshake's deadlines are over: from here a read waits as long as its peer is quiet
+            client.readTimeout(0);
+            upstream.readTimeout(0);
+        } catch (IOException closedMeanwhile) {
+            t.end(CloseReason.SHUTDOWN);
+            return;
         }
+        t.run(workers, config.tunnelBuffer());
+    }
+    // end::open-tunnel[]
+
+    /** Writes bytes read during the handshake, counted in {@code flow} if they are tunnel bytes. */
+    private static boolean carry(Tunnel t, ByteBuffer bytes, dev.anchor.core.gateway.Flow flow, Leg to) {
+        int n = bytes.remaining();
+        if (flow != null) {
+            flow.received(n);
+        }
+        try {
+            to.write(bytes);
+        } catch (IOException e) {
+            if (flow != null) {
+                flow.dropped(n);
+            }
+            t.failed(to);
+            return false;
+        }
+        if (flow != null) {
+            flow.sent(n);
+        }
+        return true;
     }
 
     /** The backend is of no more use: let it go before lingering on the client. */
@@ -188,6 +220,8 @@ final class ClientSession {
             }
         } catch (HeadParseException malformedBody) {
             LOG.log(System.Logger.Level.DEBUG, () -> "backend body cut short: " + malformedBody.getMessage());
+        } catch (SocketTimeoutException stalled) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "backend body stalled; closing");
         }
         upstream.close();
         client.replyAndClose(ByteBuffer.allocate(0));
@@ -199,9 +233,17 @@ final class ClientSession {
         Tunnel t = tunnel;
         if (t != null) {
             t.end(CloseReason.SHUTDOWN);
-        } else {
-            closeBoth();
+            return;
         }
+        Socket s = dialing;
+        if (s != null) {
+            try {
+                s.close(); // ends a connect that may otherwise wait for the whole connect timeout
+            } catch (IOException ignored) {
+                // it was closing anyway
+            }
+        }
+        closeBoth();
     }
 
     private void closeBoth() {

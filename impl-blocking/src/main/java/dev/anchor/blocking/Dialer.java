@@ -8,6 +8,8 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /** Connects to the first backend of a candidate list that accepts within the connect timeout. */
 final class Dialer {
@@ -23,11 +25,20 @@ final class Dialer {
     record Dialed(Leg leg, Backend backend, List<ConnectFailure> failures) {
     }
 
-    Dialed dial(List<Backend> candidates) {
+    /**
+     * Tries each candidate in turn. {@code connecting} is told of each socket before its connect
+     * blocks, so that whoever stops the gateway can close it and end the wait; {@code stopping}
+     * says not to try another.
+     */
+    Dialed dial(List<Backend> candidates, Consumer<Socket> connecting, BooleanSupplier stopping) {
         List<ConnectFailure> failures = new ArrayList<>(candidates.size());
         for (Backend backend : candidates) {
+            if (stopping.getAsBoolean()) {
+                break;
+            }
             registry.upstreamOpening(backend);
             Socket socket = new Socket();
+            connecting.accept(socket);
             try {
                 socket.connect(backend.address(), timeoutMillis);
                 return new Dialed(new Leg(socket, () -> registry.upstreamClosed(backend)), backend, failures);

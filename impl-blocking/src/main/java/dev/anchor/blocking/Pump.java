@@ -2,7 +2,6 @@ package dev.anchor.blocking;
 
 import dev.anchor.core.gateway.Flow;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 
 /**
  * One direction of a tunnel on its own thread: read from one leg, write the same bytes to the
@@ -32,11 +31,6 @@ final class Pump implements Runnable {
             int n;
             try {
                 n = from.read(buffer, 0, buffer.length);
-            } catch (SocketTimeoutException quiet) {
-                if (tunnel.idleExpired(from)) {
-                    return;
-                }
-                continue;
             } catch (IOException e) {
                 tunnel.failed(from);
                 return;

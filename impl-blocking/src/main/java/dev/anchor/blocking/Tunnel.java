@@ -1,10 +1,8 @@
 package dev.anchor.blocking;
 
-import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.gateway.CloseReason;
 import dev.anchor.core.gateway.ConnectionRegistry;
 import dev.anchor.core.gateway.TunnelStats;
-import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -20,22 +18,17 @@ final class Tunnel {
     private final Leg backend;
     private final TunnelStats stats;
     private final ConnectionRegistry registry;
-    private final long idleNanos;
+    private final Runnable onEnd;
     private final AtomicInteger directionsOpen = new AtomicInteger(2);
     private final AtomicReference<CloseReason> ended = new AtomicReference<>();
     private volatile long lastActivity = System.nanoTime();
 
-    Tunnel(Leg client, Leg backend, TunnelStats stats, ConnectionRegistry registry, GatewayConfig config)
-            throws IOException {
+    Tunnel(Leg client, Leg backend, TunnelStats stats, ConnectionRegistry registry, Runnable onEnd) {
         this.client = client;
         this.backend = backend;
         this.stats = stats;
         this.registry = registry;
-        this.idleNanos = config.timeouts().idle().toNanos();
-        // a quiet read wakes the pump up to check whether the whole tunnel has gone idle
-        long idleMillis = config.timeouts().idle().toMillis();
-        client.readTimeout(idleMillis);
-        backend.readTimeout(idleMillis);
+        this.onEnd = onEnd;
     }
 
     /** Runs client-to-backend on this thread and backend-to-client on one from {@code workers}. */
@@ -76,34 +69,20 @@ final class Tunnel {
             }
         }
         registry.tunnelClosed(stats, reason);
+        onEnd.run();
     }
     // end::tunnel[]
 
+    /** Bytes moved: the tunnel is not idle. Called by the pumps after every read. */
     void touch() {
         lastActivity = System.nanoTime();
     }
 
-    // tag::idle[]
-    /**
-     * A pump's read timed out. If nothing moved either way for the idle timeout, end the tunnel and
-     * tell the pump to stop; otherwise wait again only for what is left of the idle period.
-     */
-    boolean idleExpired(Leg quiet) {
-        long idleFor = System.nanoTime() - lastActivity;
-        if (idleFor >= idleNanos) {
-            end(CloseReason.IDLE_TIMEOUT);
-            return true;
-        }
-        try {
-            quiet.readTimeout(Math.max(1, (idleNanos - idleFor) / 1_000_000));
-            return false;
-        } catch (IOException closed) {
-            return true;
-        }
+    long lastActivity() {
+        return lastActivity;
     }
-    // end::idle[]
 
-    boolean isEnded() {
-        return ended.get() != null;
+    TunnelStats stats() {
+        return stats;
     }
 }
