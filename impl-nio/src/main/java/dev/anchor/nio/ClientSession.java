@@ -33,7 +33,7 @@ import java.util.List;
  *
  * <p>Owned by its event loop's thread.
  */
-final class ClientSession implements LegHandler {
+final class ClientSession implements LegHandler, Stoppable {
     private static final int HEAD_BUFFER = 8 * 1024;
 
     /** Where the handshake is; each stage says which events it expects. */
@@ -73,7 +73,6 @@ final class ClientSession implements LegHandler {
     private ResponseHeadParser responseParser;
     private Answer.Relay relayed;
     private int drained;
-    private Tunnel tunnel;
 
     ClientSession(EventLoop loop, SocketChannel channel, GatewayRuntime runtime) {
         this.loop = loop;
@@ -110,7 +109,7 @@ final class ClientSession implements LegHandler {
                 }
             }
         } catch (IOException e) {
-            stop();
+            failed(leg, e);
         }
     }
 
@@ -167,7 +166,8 @@ final class ClientSession implements LegHandler {
             dialFailed(e);
             return;
         }
-        upstream = new Leg(loop, channel, this, () -> registry.upstreamClosed(b));
+        ConnectionRegistry accounts = registry; // the close callback must not capture this session
+        upstream = new Leg(loop, channel, this, () -> accounts.upstreamClosed(b));
         try {
             boolean now = channel.connect(b.address());
             upstream.register(!now);
@@ -198,8 +198,7 @@ final class ClientSession implements LegHandler {
             return;
         }
         stage = Stage.ANSWER;
-        upstream.send(forward.head());
-        upstream.send(fromClient); // bytes the client sent behind its head: the backend's now
+        upstream.send(forward.head()); // what the client sent behind its head waits for the 101
         fromBackend = ByteBuffer.allocate(HEAD_BUFFER).flip();
         responseParser = new ResponseHeadParser(config.head());
         upstream.reading(true);
@@ -253,10 +252,12 @@ final class ClientSession implements LegHandler {
     private void openTunnel(Answer.Switch switched) {
         deadline.cancel();
         stage = Stage.TUNNEL;
-        tunnel = new Tunnel(loop, client, upstream, registry.tunnelOpened(clientAddress, backend), registry,
-                config.timeouts().idle(), () -> loop.untrack(this));
+        Tunnel tunnel = new Tunnel(loop, client, upstream, registry.tunnelOpened(clientAddress, backend), registry,
+                config.timeouts().idle());
         client.send(switched.head());
-        tunnel.carry(fromBackend); // frames the backend sent in the same segment as its 101
+        tunnel.carryDownstream(fromBackend); // frames the backend sent in the same segment as its 101
+        tunnel.carryUpstream(fromClient); // only now: a backend that refused never sees them
+        loop.untrack(this); // from here the tunnel is what the loop must stop; this session is garbage
         tunnel.start();
     }
     // end::switch[]
@@ -354,18 +355,22 @@ final class ClientSession implements LegHandler {
         }
     }
 
+    /** Reading or writing failed: the client is gone, or the backend failed before it answered. */
     @Override
     public void failed(Leg leg, IOException e) {
-        stop();
+        if (leg == upstream && stage == Stage.ANSWER) {
+            reply(relay.backendClosedEarly());
+        } else if (leg == upstream && stage == Stage.RELAYING) {
+            finishRelay();
+        } else {
+            stop();
+        }
     }
 
-    /** Ends the session wherever it is: the gateway is stopping, or a peer is gone. */
-    void stop() {
-        if (stage == Stage.TUNNEL) {
-            tunnel.end(dev.anchor.core.gateway.CloseReason.SHUTDOWN);
-            return;
-        }
-        if (stage == Stage.DONE) {
+    /** Ends the handshake wherever it is: the gateway is stopping, or a peer is gone. */
+    @Override
+    public void stop() {
+        if (stage == Stage.TUNNEL || stage == Stage.DONE) {
             return;
         }
         stage = Stage.DONE;

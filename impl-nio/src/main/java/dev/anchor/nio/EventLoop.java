@@ -29,8 +29,8 @@ final class EventLoop implements Runnable {
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final Timers timers = new Timers();
     private final BufferPool buffers;
-    /** Sessions on this loop, so stopping the gateway can end them; loop thread only. */
-    private final Set<ClientSession> sessions = new HashSet<>();
+    /** Sessions and tunnels on this loop, so stopping the gateway can end them; loop thread only. */
+    private final Set<Stoppable> live = new HashSet<>();
     private long now = System.nanoTime();
     private volatile boolean running = true;
 
@@ -115,16 +115,12 @@ final class EventLoop implements Runnable {
         return buffers;
     }
 
-    void track(ClientSession s) {
-        sessions.add(s);
+    void track(Stoppable s) {
+        live.add(s);
     }
 
-    void untrack(ClientSession s) {
-        sessions.remove(s);
-    }
-
-    int sessions() {
-        return sessions.size();
+    void untrack(Stoppable s) {
+        live.remove(s);
     }
 
     /** Ends every session on this loop, then stops it; from any thread. */
@@ -137,7 +133,7 @@ final class EventLoop implements Runnable {
     }
 
     private void closeEverything() {
-        for (ClientSession s : List.copyOf(sessions)) {
+        for (Stoppable s : List.copyOf(live)) {
             s.stop();
         }
         runTasks();

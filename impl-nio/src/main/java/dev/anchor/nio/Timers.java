@@ -15,7 +15,7 @@ final class Timers {
     /** A scheduled task; {@link #cancel()} before it runs and it never will. */
     static final class Timer implements Comparable<Timer> {
         private final long deadline;
-        private final Runnable task;
+        private Runnable task;
         private boolean cancelled;
 
         private Timer(long deadline, Runnable task) {
@@ -25,6 +25,7 @@ final class Timers {
 
         void cancel() {
             cancelled = true;
+            task = null; // it may wait in the queue until its deadline: do not keep what it would have run
         }
 
         @Override
@@ -58,8 +59,9 @@ final class Timers {
         while (!queue.isEmpty() && queue.peek().deadline - now <= 0) {
             Timer t = queue.poll();
             if (!t.cancelled) {
-                t.cancelled = true;
-                t.task.run();
+                Runnable task = t.task;
+                t.cancel();
+                task.run();
             }
         }
     }

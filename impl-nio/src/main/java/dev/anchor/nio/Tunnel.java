@@ -16,7 +16,7 @@ import java.time.Duration;
  *
  * <p>Owned by its event loop's thread, like both of its legs: no field here needs a lock.
  */
-final class Tunnel implements LegHandler {
+final class Tunnel implements LegHandler, Stoppable {
     /** Reads per readiness event before giving other channels on the loop their turn. */
     private static final int READS_PER_EVENT = 16;
 
@@ -25,7 +25,6 @@ final class Tunnel implements LegHandler {
     private final Leg backend;
     private final TunnelStats stats;
     private final ConnectionRegistry registry;
-    private final Runnable onEnd;
     private final Direction upstream;
     private final Direction downstream;
     private final long idleNanos;
@@ -34,14 +33,12 @@ final class Tunnel implements LegHandler {
     private int directionsOpen = 2;
     private boolean ended;
 
-    Tunnel(EventLoop loop, Leg client, Leg backend, TunnelStats stats, ConnectionRegistry registry,
-           Duration idle, Runnable onEnd) {
+    Tunnel(EventLoop loop, Leg client, Leg backend, TunnelStats stats, ConnectionRegistry registry, Duration idle) {
         this.loop = loop;
         this.client = client;
         this.backend = backend;
         this.stats = stats;
         this.registry = registry;
-        this.onEnd = onEnd;
         this.upstream = new Direction(client, backend, stats.upstream());
         this.downstream = new Direction(backend, client, stats.downstream());
         this.idleNanos = idle.toNanos();
@@ -51,6 +48,7 @@ final class Tunnel implements LegHandler {
 
     /** Starts both directions; bytes already queued toward the client (the 101) go first. */
     void start() {
+        loop.track(this);
         lastActivity = loop.now();
         if (idleNanos > 0) {
             idleTimer = loop.schedule(idleNanos, this::checkIdle);
@@ -60,8 +58,13 @@ final class Tunnel implements LegHandler {
     }
 
     /** Bytes the backend sent behind its 101, already read: they are the first of the downstream. */
-    void carry(ByteBuffer early) {
+    void carryDownstream(ByteBuffer early) {
         downstream.carry(early);
+    }
+
+    /** Bytes the client sent behind its request head, held until the 101: the first of the upstream. */
+    void carryUpstream(ByteBuffer early) {
+        upstream.carry(early);
     }
 
     // tag::direction[]
@@ -223,7 +226,12 @@ final class Tunnel implements LegHandler {
             }
         }
         registry.tunnelClosed(stats, reason);
-        onEnd.run();
+        loop.untrack(this);
     }
     // end::end[]
+
+    @Override
+    public void stop() {
+        end(CloseReason.SHUTDOWN);
+    }
 }
