@@ -85,4 +85,15 @@ class CommandLineTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--config");
     }
+
+    @Test
+    void aClientThatCannotConnectSaysSoInOneLine() throws IOException {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Result r = run("client", "ws://127.0.0.1:" + closedPort + "/echo", "--message", "hello", "--timeout", "2");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).startsWith("anchor: cannot connect").doesNotContain("ExecutionException");
+    }
 }

@@ -50,6 +50,9 @@ public final class FrozenPeerLab implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Process peer = startPeer();
+        // Ctrl+C skips the finally below; a stopped child would outlive us, so kill it on exit too
+        Thread cleanup = new Thread(peer::destroyForcibly, "lab-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             int port = Integer.parseInt(new BufferedReader(new InputStreamReader(peer.getInputStream()))
                     .readLine().substring("listening ".length()));
@@ -108,6 +111,7 @@ public final class FrozenPeerLab implements Callable<Integer> {
             return 0;
         } finally {
             peer.destroyForcibly();
+            Runtime.getRuntime().removeShutdownHook(cleanup);
         }
     }
 
