@@ -50,7 +50,12 @@ class CommandLineTest {
     void anImplementationNotBuiltSaysSo() {
         Result r = run("run", "--config", EXAMPLE.toString(), "--impl", "nio", "--check");
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).contains("the 'nio' implementation is not built yet", "[blocking]");
+        assertThat(r.err()).contains("the 'nio' implementation is not built yet", "[blocking, netty]");
+    }
+
+    @Test
+    void theDemoUsesNettyWhenTheBuildHasIt() {
+        assertThat(Implementations.preferred()).isEqualTo("netty");
     }
 
     @Test
