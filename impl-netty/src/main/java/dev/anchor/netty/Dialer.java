@@ -72,8 +72,11 @@ final class Dialer {
                 })
                 .connect(backend.address());
         Channel upstream = connect.channel();
-        // a failed connect closes the channel too, so this counts every attempt's end exactly once
-        upstream.closeFuture().addListener((ChannelFutureListener) closed -> registry.upstreamClosed(backend));
+        // a failed connect closes the channel too, so this counts every attempt's end exactly once;
+        // the listener lives as long as the channel, so it captures the registry, not this dialer
+        // (and through it the whole handshake)
+        ConnectionRegistry accounts = registry;
+        upstream.closeFuture().addListener((ChannelFutureListener) closed -> accounts.upstreamClosed(backend));
         gateway.channels().add(upstream);
         dialing.accept(upstream);
         connect.addListener((ChannelFutureListener) f -> {
