@@ -2,6 +2,7 @@ package dev.anchor.netty;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
@@ -9,9 +10,9 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
 
 /**
- * The ways the gateway ends its side of a TCP connection. Each waits for the bytes already written
- * to be flushed first (an empty write completes only after every write before it), except abort,
- * whose whole point is not to.
+ * The two ways the gateway ends its side of a TCP connection besides a plain close. The half-close
+ * waits for the bytes already written to be flushed first (an empty write completes only after
+ * every write before it); abort's whole point is not to.
  */
 // tag::ends[]
 final class Ends {
@@ -34,19 +35,14 @@ final class Ends {
         return sent;
     }
 
-    /** Close after what was written: the peer gets every byte, then FIN. */
-    static void closeOnFlush(Channel ch) {
-        if (ch.isActive()) {
-            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            ch.close();
-        }
-    }
-
     /** Close with RST (SO_LINGER 0): the peer learns the other side failed, not that it finished. */
     static void abort(Channel ch) {
-        if (ch.isOpen()) {
-            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+        try {
+            if (ch.isOpen()) {
+                ch.config().setOption(ChannelOption.SO_LINGER, 0);
+            }
+        } catch (ChannelException alreadyGone) {
+            // the socket failed under us: the plain close below is all that is left
         }
         ch.close();
     }

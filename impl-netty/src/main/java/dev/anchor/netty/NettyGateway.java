@@ -93,10 +93,6 @@ public final class NettyGateway implements Gateway {
         return runtime.status();
     }
 
-    public GatewayRuntime runtime() {
-        return runtime;
-    }
-
     // tag::close[]
     /**
      * Stops accepting, closes every connection (a tunnel learns from its closing legs that the
