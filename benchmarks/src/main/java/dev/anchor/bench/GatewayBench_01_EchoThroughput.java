@@ -27,14 +27,18 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * WINDOW messages in flight so the pipe stays full and the number is throughput, not round-trip
  * latency. "direct" talks to the echo server itself: no gateway can beat it, so it is the upper
  * bound. Every other value puts that implementation in between, which adds a second TCP
- * connection, a read and a write per chunk per direction, and a thread handoff.
+ * connection, a read and a write per chunk per direction, and (for blocking) a thread handoff.
  * "blocking-platform" is the blocking gateway on platform threads instead of virtual ones.
+ * "netty" runs both legs of a pair on one event loop thread (epoll here), which reads the next
+ * buffer only once the last one is written to the other leg.
  *
  * Hypothesis: small messages are bound by per-message costs (syscalls, wakeups), so a gateway
  * roughly halves throughput there, whichever I/O model; at 64 KiB the copies dominate and the
  * gap narrows, because a gateway forwards in large chunks without looking inside them. Virtual
  * threads pay for parking and unparking on every read that finds no data yet; platform threads
- * block in the kernel instead, so with one connection they should be at least as fast.
+ * block in the kernel instead, so with one connection they should be at least as fast. Netty
+ * hands no bytes between threads at all, so it should be at least as fast as either; its cost is
+ * a trip through the event loop (epoll_wait, then a read) for every chunk.
  *
  * One operation is one message echoed. Bytes per second = ops/s x size (each way).
  */
@@ -47,7 +51,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 public class GatewayBench_01_EchoThroughput {
     static final int WINDOW = 8;
 
-    @Param({"direct", "blocking", "blocking-platform", "nio"})
+    @Param({"direct", "blocking", "blocking-platform", "nio", "netty"})
     public String implementation;
 
     @Param({"64", "4096", "65536"})

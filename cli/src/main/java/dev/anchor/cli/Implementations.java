@@ -11,8 +11,13 @@ final class Implementations {
     }
 
     static GatewayProvider find(String name) {
-        List<String> built = GatewayProviders.available().stream().map(GatewayProvider::name).toList();
-        return GatewayProviders.find(name).orElseThrow(() -> new UnknownImplementationException(
+        return find(name, GatewayProviders.available());
+    }
+
+    /** {@code name} among {@code available}, the implementations a build has. */
+    static GatewayProvider find(String name, List<GatewayProvider> available) {
+        List<String> built = available.stream().map(GatewayProvider::name).toList();
+        return available.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow(() -> new UnknownImplementationException(
                 GatewayConfig.IMPLEMENTATIONS.contains(name)
                         ? "the '" + name + "' implementation is not built yet; this build has " + built
                         : "there is no implementation called '" + name + "'; choose one of " + built));

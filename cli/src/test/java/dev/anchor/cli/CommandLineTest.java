@@ -1,6 +1,7 @@
 package dev.anchor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -49,11 +50,24 @@ class CommandLineTest {
 
     @Test
     void everyBuiltImplementationCanBeChosen() {
-        for (String impl : List.of("blocking", "nio")) {
+        for (String impl : List.of("blocking", "nio", "netty")) {
             Result r = run("run", "--config", EXAMPLE.toString(), "--impl", impl, "--check");
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains(impl + " gateway would listen on");
         }
+    }
+
+    @Test
+    void anImplementationMissingFromABuildSaysSo() {
+        List<dev.anchor.core.gateway.GatewayProvider> built = List.of(new dev.anchor.blocking.BlockingGatewayProvider());
+        assertThatThrownBy(() -> Implementations.find("nio", built))
+                .hasMessageContaining("the 'nio' implementation is not built yet")
+                .hasMessageContaining("[blocking]");
+    }
+
+    @Test
+    void theDemoUsesNettyWhenTheBuildHasIt() {
+        assertThat(Implementations.preferred()).isEqualTo("netty");
     }
 
     @Test

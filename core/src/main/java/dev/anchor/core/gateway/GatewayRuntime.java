@@ -25,6 +25,7 @@ public final class GatewayRuntime {
     private final HandshakeRelay relay;
     private final long started = System.nanoTime();
     private volatile InetSocketAddress listening;
+    private volatile String transport;
 
     public GatewayRuntime(String implementation, GatewayConfig config) {
         this.implementation = implementation;
@@ -79,6 +80,11 @@ public final class GatewayRuntime {
         this.listening = address;
     }
 
+    /** The implementation chose {@code name} as its I/O transport (Netty: epoll or nio); shown in the status. */
+    public void transport(String name) {
+        this.transport = name;
+    }
+
     public GatewayStatus status(boolean withTunnels) {
         InetSocketAddress at = listening;
         return new GatewayStatus(implementation,
@@ -92,7 +98,8 @@ public final class GatewayRuntime {
                         .toList(),
                 withTunnels
                         ? connections.tunnels().stream().map(GatewayStatus.TunnelStatus::of).toList()
-                        : List.of());
+                        : List.of(),
+                transport);
     }
 
     public GatewayStatus status() {

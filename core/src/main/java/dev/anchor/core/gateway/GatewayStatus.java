@@ -1,10 +1,14 @@
 package dev.anchor.core.gateway;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
  * A snapshot of a running gateway, served as JSON at {@code /status} and read by the conformance
  * suite to check the gateway's own accounting.
+ *
+ * @param transport the I/O transport underneath, for an implementation that has a choice of them
+ *                  ({@code epoll} or {@code nio} for Netty); null, and absent from the JSON, otherwise
  */
 public record GatewayStatus(
         String implementation,
@@ -14,7 +18,16 @@ public record GatewayStatus(
         int upstreamConnections,
         int tunnels,
         List<BackendStatus> backends,
-        List<TunnelStatus> tunnelList) {
+        List<TunnelStatus> tunnelList,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String transport) {
+
+    /** A status without a transport: the implementation has only one. */
+    public GatewayStatus(String implementation, String listen, long uptimeMillis, int clientConnections,
+                         int upstreamConnections, int tunnels, List<BackendStatus> backends,
+                         List<TunnelStatus> tunnelList) {
+        this(implementation, listen, uptimeMillis, clientConnections, upstreamConnections, tunnels, backends,
+                tunnelList, null);
+    }
 
     public record BackendStatus(String backend, int connections) {
     }

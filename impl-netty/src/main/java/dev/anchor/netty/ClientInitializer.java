@@ -1,0 +1,39 @@
+package dev.anchor.netty;
+
+import dev.anchor.core.gateway.ConnectionRegistry;
+import dev.anchor.core.http.RequestHeadParser;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+
+/**
+ * Sets up each accepted client connection: its options, its place in the gateway's accounting, and
+ * the pipeline it starts with, [head decoder, handshake]. The handshake replaces it later with a
+ * tunnel or a lingering close.
+ */
+// tag::initializer[]
+@ChannelHandler.Sharable
+final class ClientInitializer extends ChannelInitializer<SocketChannel> {
+    private final GatewayContext gateway;
+
+    ClientInitializer(GatewayContext gateway) {
+        this.gateway = gateway;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ConnectionRegistry registry = gateway.registry();
+        registry.clientOpened();
+        ch.closeFuture().addListener((ChannelFutureListener) closed -> registry.clientClosed());
+        gateway.channels().add(ch);
+        if (gateway.stopping()) {
+            ch.close();
+            return;
+        }
+        ch.config().setOptions(gateway.legOptions());
+        ch.pipeline().addLast("head", new HeadDecoder<>(() -> new RequestHeadParser(gateway.config().head())));
+        ch.pipeline().addLast("handshake", new HandshakeHandler(gateway));
+    }
+}
+// end::initializer[]

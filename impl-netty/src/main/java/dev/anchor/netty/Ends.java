@@ -1,0 +1,50 @@
+package dev.anchor.netty;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
+
+/**
+ * The two ways the gateway ends its side of a TCP connection besides a plain close. The half-close
+ * waits for the bytes already written to be flushed first (an empty write completes only after
+ * every write before it); abort's whole point is not to.
+ */
+// tag::ends[]
+final class Ends {
+    private Ends() {
+    }
+
+    /**
+     * FIN after what was written: we will write no more, but keep reading (half-close). The future
+     * completes once the FIN is sent, or fails with the write that could not be flushed.
+     */
+    static ChannelFuture shutdownOutputOnFlush(Channel ch) {
+        ChannelPromise sent = ch.newPromise();
+        ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) flushed -> {
+            if (flushed.isSuccess()) {
+                ((DuplexChannel) ch).shutdownOutput(sent);
+            } else {
+                sent.setFailure(flushed.cause());
+            }
+        });
+        return sent;
+    }
+
+    /** Close with RST (SO_LINGER 0): the peer learns the other side failed, not that it finished. */
+    static void abort(Channel ch) {
+        try {
+            if (ch.isOpen()) {
+                ch.config().setOption(ChannelOption.SO_LINGER, 0);
+            }
+        } catch (ChannelException alreadyGone) {
+            // the socket failed under us: the plain close below is all that is left
+        }
+        ch.close();
+    }
+}
+// end::ends[]

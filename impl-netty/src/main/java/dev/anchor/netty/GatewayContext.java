@@ -1,0 +1,82 @@
+package dev.anchor.netty;
+
+import dev.anchor.core.config.GatewayConfig;
+import dev.anchor.core.gateway.ConnectionRegistry;
+import dev.anchor.core.gateway.GatewayRuntime;
+import dev.anchor.core.gateway.HandshakeRelay;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import java.util.Map;
+
+/**
+ * What every handler of one gateway shares: core's runtime (decisions, accounting, configuration),
+ * the transport, the open channels, and whether the gateway is stopping. Handlers hold their own
+ * state; this holds only what outlives a connection.
+ */
+final class GatewayContext {
+    private final GatewayRuntime runtime;
+    private final Transport transport;
+    private final ChannelGroup channels;
+    private final Map<ChannelOption<?>, Object> legOptions;
+    /** Set by the thread that closes the gateway, read on the event loops. */
+    private volatile boolean stopping;
+
+    GatewayContext(GatewayRuntime runtime, Transport transport, ChannelGroup channels) {
+        this.runtime = runtime;
+        this.transport = transport;
+        this.channels = channels;
+        this.legOptions = legOptions(runtime.config().tunnelBuffer());
+    }
+
+    // tag::leg-options[]
+    /**
+     * The options of every connection the gateway holds, client or backend. Reads happen only when
+     * a handler asks for one, and one read takes at most {@code tunnel.buffer} bytes (one buffer,
+     * sized to what the last reads brought): the next read waits until those bytes are written to
+     * the other leg. A FIN arrives as an event, not as a close, so the other direction can go on.
+     */
+    private static Map<ChannelOption<?>, Object> legOptions(int tunnelBuffer) {
+        return Map.of(
+                ChannelOption.AUTO_READ, false,
+                ChannelOption.ALLOW_HALF_CLOSURE, true,
+                ChannelOption.TCP_NODELAY, true,
+                ChannelOption.RECVBUF_ALLOCATOR,
+                new AdaptiveRecvByteBufAllocator(64, Math.min(2048, tunnelBuffer), tunnelBuffer)
+                        .maxMessagesPerRead(1));
+    }
+    // end::leg-options[]
+
+    Map<ChannelOption<?>, Object> legOptions() {
+        return legOptions;
+    }
+
+    GatewayConfig config() {
+        return runtime.config();
+    }
+
+    HandshakeRelay relay() {
+        return runtime.relay();
+    }
+
+    ConnectionRegistry registry() {
+        return runtime.connections();
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    /** Every open channel, client and backend; closing them all is how the gateway stops. */
+    ChannelGroup channels() {
+        return channels;
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    void stop() {
+        stopping = true;
+    }
+}

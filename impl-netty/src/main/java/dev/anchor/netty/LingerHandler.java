@@ -1,0 +1,100 @@
+package dev.anchor.netty;
+
+import dev.anchor.core.gateway.Linger;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The last handler of a client connection the gateway has answered without a tunnel: a refusal,
+ * its own page, or a backend's non-101 answer. Closing a socket with unread input makes the kernel
+ * send RST, which can destroy the response before the client reads it; so the response goes out,
+ * then FIN, then whatever the client still sends is read and dropped, for at most
+ * {@link Linger#TIME} and {@link Linger#BYTES}, and only then the connection closes.
+ */
+// tag::linger[]
+final class LingerHandler extends ChannelInboundHandlerAdapter {
+    /** Bytes read and dropped so far. Event loop only. */
+    private int drained;
+    private ScheduledFuture<?> deadline;
+
+    /** Replaces every handler of {@code client}'s pipeline, writes {@code response}, and lingers. */
+    static void replyAndClose(Channel client, ByteBuffer response) {
+        replyAndClose(client, Unpooled.wrappedBuffer(response));
+    }
+
+    static void replyAndClose(Channel client, ByteBuf response) {
+        ChannelPipeline p = client.pipeline();
+        LingerHandler linger = new LingerHandler();
+        p.addLast(linger);
+        // last to first, so that a head decoder, removed last, hands what it still holds to us
+        List<String> names = p.names();
+        for (int i = names.size() - 1; i >= 0; i--) {
+            ChannelHandler h = p.get(names.get(i));
+            if (h != null && h != linger) {
+                p.remove(h);
+            }
+        }
+        client.writeAndFlush(response);
+        Ends.shutdownOutputOnFlush(client).addListener((ChannelFutureListener) sent -> {
+            if (sent.isSuccess() && !((DuplexChannel) client).isInputShutdown()) {
+                linger.drain(p.context(linger));
+            } else {
+                client.close();
+            }
+        });
+    }
+    // end::linger[]
+
+    private void drain(ChannelHandlerContext ctx) {
+        deadline = ctx.executor().schedule(() -> {
+            ctx.close();
+        }, Linger.TIME.toMillis(), TimeUnit.MILLISECONDS);
+        ctx.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf b) {
+            drained += b.readableBytes();
+        }
+        ReferenceCountUtil.release(msg);
+        if (drained >= Linger.BYTES) {
+            ctx.close();
+        } else if (deadline != null) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            ctx.close(); // the client hung up too: nothing left to wait for
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close(); // it reset, most likely: the close is all we owe it
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+    }
+}
