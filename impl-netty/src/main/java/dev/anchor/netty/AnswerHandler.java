@@ -17,11 +17,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -96,7 +94,7 @@ final class AnswerHandler extends ChannelInboundHandlerAdapter {
 
     // tag::switch[]
     /** The pipelines before and after: client [head decoder, handshake] and backend [head decoder, answer]
-     *  become client [idle, relay] and backend [relay]; from here on bytes pass as they are. */
+     *  become client [relay] and backend [relay]; from here on bytes pass as they are. */
     private void openTunnel(ChannelHandlerContext ctx, Answer.Switch switched) {
         finish();
         Channel upstream = ctx.channel();
@@ -123,11 +121,8 @@ final class AnswerHandler extends ChannelInboundHandlerAdapter {
         RelayHandler fromBackend = new RelayHandler(tunnel, client, stats.downstream());
         ChannelPipeline clientSide = client.pipeline();
         clientSide.replace(HandshakeHandler.class, "relay", fromClient);
-        Duration idle = gateway.config().timeouts().idle();
         if (gateway.config().timeouts().idleEnabled()) {
-            // reads on the client leg are one direction, writes to it the other: no byte either way
-            // for this long means the whole tunnel is idle
-            clientSide.addBefore("relay", "idle", new IdleStateHandler(0, 0, idle.toMillis(), TimeUnit.MILLISECONDS));
+            tunnel.watchIdle(client.eventLoop(), gateway.config().timeouts().idle());
         }
         ChannelPipeline backendSide = ctx.pipeline();
         backendSide.replace(this, "relay", fromBackend);

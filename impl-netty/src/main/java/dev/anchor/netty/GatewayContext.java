@@ -33,7 +33,7 @@ final class GatewayContext {
     /**
      * The options of every connection the gateway holds, client or backend. Reads happen only when
      * a handler asks for one, and one read takes at most {@code tunnel.buffer} bytes (one buffer,
-     * sized to what the last reads brought): the next read waits until those bytes are written to
+     * starting at that size and shrinking to what the last reads brought): the next read waits until those bytes are written to
      * the other leg. A FIN arrives as an event, not as a close, so the other direction can go on.
      */
     private static Map<ChannelOption<?>, Object> legOptions(int tunnelBuffer) {
@@ -42,8 +42,7 @@ final class GatewayContext {
                 ChannelOption.ALLOW_HALF_CLOSURE, true,
                 ChannelOption.TCP_NODELAY, true,
                 ChannelOption.RECVBUF_ALLOCATOR,
-                new AdaptiveRecvByteBufAllocator(64, Math.min(2048, tunnelBuffer), tunnelBuffer)
-                        .maxMessagesPerRead(1));
+                new AdaptiveRecvByteBufAllocator(64, tunnelBuffer, tunnelBuffer).maxMessagesPerRead(1));
     }
     // end::leg-options[]
 

@@ -1,6 +1,5 @@
 package dev.anchor.netty;
 
-import dev.anchor.core.gateway.CloseReason;
 import dev.anchor.core.gateway.Flow;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -9,7 +8,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -41,6 +39,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         ByteBuf bytes = (ByteBuf) msg;
         int n = bytes.readableBytes();
         flow.received(n);
+        tunnel.touch();
         writing = true;
         peer.writeAndFlush(bytes).addListener((ChannelFutureListener) written -> {
             writing = false;
@@ -74,8 +73,6 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             tunnel.finished(ctx.channel());
-        } else if (evt instanceof IdleStateEvent) {
-            tunnel.end(CloseReason.IDLE_TIMEOUT);
         }
         ReferenceCountUtil.release(evt);
     }

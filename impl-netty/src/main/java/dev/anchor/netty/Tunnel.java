@@ -5,6 +5,9 @@ import dev.anchor.core.gateway.ConnectionRegistry;
 import dev.anchor.core.gateway.TunnelStats;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A connection pair after 101. A FIN read on one leg becomes a half-close of the other once what
@@ -86,6 +89,36 @@ final class Tunnel {
         registry.tunnelClosed(stats, reason);
     }
     // end::tunnel[]
+
+    /** When a relay last read anything, in either direction. Event loop only. */
+    private long lastActivity = System.nanoTime();
+
+    /** Bytes were read, one way or the other: the tunnel is not idle. */
+    void touch() {
+        lastActivity = System.nanoTime();
+    }
+
+    // tag::idle[]
+    /**
+     * Ends the tunnel once nothing was read either way for {@code idle}. One task on the event
+     * loop's scheduler, due when the tunnel would be idle if nothing moved; when it runs and
+     * something did move, it goes back to sleep for what is left. Nothing sits in the data path.
+     */
+    void watchIdle(EventLoop loop, Duration idle) {
+        long idleNanos = idle.toNanos();
+        loop.schedule(() -> {
+            if (ended != null) {
+                return;
+            }
+            long quiet = System.nanoTime() - lastActivity;
+            if (quiet >= idleNanos) {
+                end(CloseReason.IDLE_TIMEOUT);
+            } else {
+                watchIdle(loop, Duration.ofNanos(idleNanos - quiet));
+            }
+        }, idleNanos, TimeUnit.NANOSECONDS);
+    }
+    // end::idle[]
 
     Channel other(Channel leg) {
         return leg == client ? backend : client;
