@@ -66,7 +66,8 @@ public final class ConfigLoader {
 
     // tag::config-keys[]
     private static GatewayConfig read(Node root) {
-        root.only("implementation", "listen", "event-loops", "limits", "timeouts", "tunnel", "routes", "admin", "blocking");
+        root.only("implementation", "listen", "event-loops", "limits", "timeouts", "tunnel", "routes", "admin",
+                "blocking", "heartbeat", "tcp");
         GatewayConfig.Builder b = GatewayConfig.builder();
         root.text("implementation").ifPresent(b::implementation);
         root.text("listen").ifPresent(t -> b.listen(ConfigValues.hostPort("listen", t, 0)));
@@ -76,12 +77,26 @@ public final class ConfigLoader {
         limits.text("head-bytes").ifPresent(t -> b.headBytes(ConfigValues.bytes(limits.key("head-bytes"), t)));
         limits.integer("head-fields").ifPresent(b::headFields);
 
-        Node timeouts = root.section("timeouts", "head", "connect", "handshake", "idle");
+        Node timeouts = root.section("timeouts", "head", "connect", "handshake", "idle", "write");
         timeouts.text("head").ifPresent(t -> b.headTimeout(ConfigValues.duration(timeouts.key("head"), t)));
         timeouts.text("connect").ifPresent(t -> b.connectTimeout(ConfigValues.duration(timeouts.key("connect"), t)));
         timeouts.text("handshake").ifPresent(t -> b.handshakeTimeout(ConfigValues.duration(timeouts.key("handshake"), t)));
         timeouts.text("idle").ifPresent(t -> b.idleTimeout(t.equals("off") || t.equals("false")
                 ? Duration.ZERO : ConfigValues.duration(timeouts.key("idle"), t)));
+
+        timeouts.text("write").ifPresent(t -> b.writeTimeout(ConfigValues.duration(timeouts.key("write"), t)));
+
+        Node heartbeat = root.section("heartbeat", "mode", "client", "backend");
+        HeartbeatConfig.Mode mode = heartbeat.text("mode")
+                .map(t -> t.equals("false") ? "off" : t) // YAML 1.1 reads a bare off as false
+                .map(t -> choice(heartbeat.key("mode"), t, HeartbeatConfig.Mode.class, List.of("off", "ping")))
+                .orElse(HeartbeatConfig.Mode.OFF);
+        b.heartbeat(mode, heartbeatLeg(heartbeat.section("client", "interval", "timeout")),
+                heartbeatLeg(heartbeat.section("backend", "interval", "timeout")));
+
+        Node tcp = root.section("tcp", "client", "backend");
+        b.tcp("client", tcpOptions(tcp.section("client", "keepalive", "user-timeout")));
+        b.tcp("backend", tcpOptions(tcp.section("backend", "keepalive", "user-timeout")));
 
         Node tunnel = root.section("tunnel", "buffer");
         tunnel.text("buffer").ifPresent(t -> b.tunnelBuffer(ConfigValues.bytes(tunnel.key("buffer"), t)));
@@ -105,6 +120,28 @@ public final class ConfigLoader {
             b.route(route(route));
         }
         return b.build();
+    }
+
+    private static HeartbeatConfig.Leg heartbeatLeg(Node leg) {
+        HeartbeatConfig.Leg d = HeartbeatConfig.Leg.DEFAULT;
+        return new HeartbeatConfig.Leg(
+                leg.text("interval").map(t -> ConfigValues.duration(leg.key("interval"), t)).orElse(d.interval()),
+                leg.text("timeout").map(t -> ConfigValues.duration(leg.key("timeout"), t)).orElse(d.timeout()));
+    }
+
+    private static TcpOptions tcpOptions(Node leg) {
+        TcpOptions.Keepalive keepalive = null;
+        if (leg.json().has("keepalive")) {
+            Node k = leg.section("keepalive", "idle", "interval", "count");
+            keepalive = new TcpOptions.Keepalive(
+                    k.text("idle").map(t -> ConfigValues.duration(k.key("idle"), t)).orElse(Duration.ofSeconds(60)),
+                    k.text("interval").map(t -> ConfigValues.duration(k.key("interval"), t)).orElse(Duration.ofSeconds(10)),
+                    (int) (long) k.integer("count").orElse(3L));
+        }
+        Duration userTimeout = leg.text("user-timeout")
+                .map(t -> ConfigValues.duration(leg.key("user-timeout"), t))
+                .orElse(Duration.ZERO);
+        return new TcpOptions(keepalive, userTimeout);
     }
 
     private static RouteConfig route(Node route) {

@@ -25,11 +25,28 @@ public record GatewayConfig(
         boolean admin,
         List<AddressRange> adminAllow,
         ThreadKind blockingThreads,
-        int eventLoops) {
+        int eventLoops,
+        HeartbeatConfig heartbeat,
+        TcpOptions tcpClient,
+        TcpOptions tcpBackend) {
 
     /** The event-loop threads to run: {@code event-loops}, or one per available core when it is 0. */
     public int eventLoopThreads() {
         return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * Refuses to run with TCP_USER_TIMEOUT on an implementation that cannot set it, naming the key:
+     * an option silently ignored is worse than one refused.
+     */
+    public void refuseUserTimeout(String implementation, String why) {
+        for (String leg : List.of("client", "backend")) {
+            TcpOptions options = leg.equals("client") ? tcpClient : tcpBackend;
+            if (options.setsUserTimeout()) {
+                throw new ConfigException("tcp." + leg + ".user-timeout", "the " + implementation
+                        + " implementation cannot set TCP_USER_TIMEOUT (" + why + "); remove the key, or run netty on Linux");
+            }
+        }
     }
 
     /** The implementations a configuration may name, whether or not this build contains them. */
@@ -58,6 +75,9 @@ public record GatewayConfig(
         b.adminAllow = adminAllow;
         b.blockingThreads = blockingThreads;
         b.eventLoops = eventLoops;
+        b.heartbeat = heartbeat;
+        b.tcpClient = tcpClient;
+        b.tcpBackend = tcpBackend;
         return b;
     }
 
@@ -74,6 +94,9 @@ public record GatewayConfig(
                 AddressRange.parse("admin.allow", "::1/128"));
         private ThreadKind blockingThreads = ThreadKind.VIRTUAL;
         private int eventLoops;
+        private HeartbeatConfig heartbeat = HeartbeatConfig.OFF;
+        private TcpOptions tcpClient = TcpOptions.DEFAULT;
+        private TcpOptions tcpBackend = TcpOptions.DEFAULT;
 
         private Builder() {
         }
@@ -102,24 +125,24 @@ public record GatewayConfig(
         }
 
         public Builder headTimeout(Duration d) {
-            timeouts = new Timeouts(positive("timeouts.head", d), timeouts.connect(), timeouts.handshake(), timeouts.idle());
+            timeouts = new Timeouts(positive("timeouts.head", d), timeouts.connect(), timeouts.handshake(), timeouts.idle(), timeouts.write());
             return this;
         }
 
         public Builder connectTimeout(Duration d) {
-            timeouts = new Timeouts(timeouts.head(), positive("timeouts.connect", d), timeouts.handshake(), timeouts.idle());
+            timeouts = new Timeouts(timeouts.head(), positive("timeouts.connect", d), timeouts.handshake(), timeouts.idle(), timeouts.write());
             return this;
         }
 
         public Builder handshakeTimeout(Duration d) {
-            timeouts = new Timeouts(timeouts.head(), timeouts.connect(), positive("timeouts.handshake", d), timeouts.idle());
+            timeouts = new Timeouts(timeouts.head(), timeouts.connect(), positive("timeouts.handshake", d), timeouts.idle(), timeouts.write());
             return this;
         }
 
         /** {@link Duration#ZERO} turns the idle timeout off. */
         public Builder idleTimeout(Duration d) {
             Duration idle = d.isZero() ? d : positive("timeouts.idle", d);
-            timeouts = new Timeouts(timeouts.head(), timeouts.connect(), timeouts.handshake(), idle);
+            timeouts = new Timeouts(timeouts.head(), timeouts.connect(), timeouts.handshake(), idle, timeouts.write());
             return this;
         }
 
@@ -166,6 +189,42 @@ public record GatewayConfig(
             return this;
         }
 
+        /** How long a write may make no progress before its peer counts as dead. */
+        public Builder writeTimeout(Duration d) {
+            timeouts = new Timeouts(timeouts.head(), timeouts.connect(), timeouts.handshake(), timeouts.idle(),
+                    positive("timeouts.write", d));
+            return this;
+        }
+
+        public Builder heartbeat(HeartbeatConfig.Mode mode, HeartbeatConfig.Leg client, HeartbeatConfig.Leg backend) {
+            positive("heartbeat.client.interval", client.interval());
+            positive("heartbeat.client.timeout", client.timeout());
+            positive("heartbeat.backend.interval", backend.interval());
+            positive("heartbeat.backend.timeout", backend.timeout());
+            this.heartbeat = new HeartbeatConfig(mode, client, backend);
+            return this;
+        }
+
+        /** {@code leg} is "client" or "backend", for the messages. */
+        public Builder tcp(String leg, TcpOptions options) {
+            String key = "tcp." + leg;
+            if (options.keepalive() != null) {
+                TcpOptions.Keepalive k = options.keepalive();
+                seconds(key + ".keepalive.idle", k.idle());
+                seconds(key + ".keepalive.interval", k.interval());
+                count(key + ".keepalive.count", k.count(), 1, 127);
+            }
+            if (options.setsUserTimeout()) {
+                positive(key + ".user-timeout", options.userTimeout());
+            }
+            switch (leg) {
+                case "client" -> tcpClient = options;
+                case "backend" -> tcpBackend = options;
+                default -> throw new IllegalArgumentException("a leg is client or backend, not " + leg);
+            }
+            return this;
+        }
+
         /** Event-loop threads of the nio and netty implementations; 0 means one per available core. */
         public Builder eventLoops(long n) {
             this.eventLoops = (int) count("event-loops", n, 0, 256);
@@ -185,7 +244,7 @@ public record GatewayConfig(
                 }
             }
             return new GatewayConfig(implementation, listen, new HeadLimits(headBytes, headFields), timeouts,
-                    tunnelBuffer, routes, admin, adminAllow, blockingThreads, eventLoops);
+                    tunnelBuffer, routes, admin, adminAllow, blockingThreads, eventLoops, heartbeat, tcpClient, tcpBackend);
         }
 
         private static long size(String key, long bytes, long min, long max) {
@@ -201,6 +260,13 @@ public record GatewayConfig(
                 throw ConfigException.invalid(key, n, "a number from " + min + " to " + max);
             }
             return n;
+        }
+
+        /** The kernel counts keepalive times in whole seconds, from 1 to 32767. */
+        private static void seconds(String key, Duration d) {
+            if (d.toMillis() % 1000 != 0 || d.toSeconds() < 1 || d.toSeconds() > 32767) {
+                throw ConfigException.invalid(key, ConfigValues.describe(d), "whole seconds from 1s to 32767s");
+            }
         }
 
         private static Duration positive(String key, Duration d) {

@@ -12,10 +12,32 @@ public enum CloseReason {
     BACKEND_RESET,
     /** Nothing moved in either direction for {@code timeouts.idle}. */
     IDLE_TIMEOUT,
+    /** A leg said nothing within {@code heartbeat.*.timeout} of the gateway's Ping. */
+    HEARTBEAT,
+    /** A leg took none of the bytes the gateway had for it for {@code timeouts.write}. */
+    WRITE_STALLED,
+    /** The kernel gave up on a leg: keepalive probes or TCP_USER_TIMEOUT expired. */
+    TCP_TIMEOUT,
     /** The gateway was stopped. */
     SHUTDOWN;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Why a leg failed, from what reading or writing it threw: the kernel's "Connection timed out"
+     * (keepalive or TCP_USER_TIMEOUT gave up) is a dead peer; anything else, a reset.
+     */
+    public static CloseReason failure(Side side, Throwable e) {
+        if (e != null && String.valueOf(e.getMessage()).contains("Connection timed out")) {
+            return TCP_TIMEOUT;
+        }
+        return side == Side.CLIENT ? CLIENT_RESET : BACKEND_RESET;
+    }
+
+    /** True for the reasons that mean a peer is gone without a word: the deaths the metrics count. */
+    public boolean isDeath() {
+        return this == HEARTBEAT || this == WRITE_STALLED || this == TCP_TIMEOUT;
     }
 }

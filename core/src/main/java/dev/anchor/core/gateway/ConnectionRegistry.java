@@ -65,6 +65,16 @@ public final class ConnectionRegistry {
         }
     }
 
+    /** As {@link #tunnelClosed(TunnelStats, CloseReason)}, for a tunnel ended because {@code dead} died. */
+    public void tunnelClosed(TunnelStats tunnel, CloseReason reason, Side dead) {
+        if (tunnels.remove(tunnel.id()) != null) {
+            metrics.tunnelClosed(reason);
+            if (reason.isDeath()) {
+                metrics.peerDied(dead, reason);
+            }
+        }
+    }
+
     public int clientConnections() {
         return clients.get();
     }

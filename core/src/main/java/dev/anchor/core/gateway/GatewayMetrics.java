@@ -3,8 +3,10 @@ package dev.anchor.core.gateway;
 import dev.anchor.core.route.Backend;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -82,6 +84,29 @@ public final class GatewayMetrics {
                 .description("Failed connects to a backend endpoint, by cause")
                 .tag("backend", backend.name())
                 .tag("cause", cause.label())
+                .register(registry)
+                .increment();
+    }
+
+    /** The heartbeat meters of one leg: create once per gateway, use for every tunnel. */
+    public HeartbeatMeters heartbeat(Side side) {
+        return new HeartbeatMeters(
+                Counter.builder("anchor.heartbeat.pings").description("Pings the gateway sent").tag("leg", side.label())
+                        .register(registry),
+                Counter.builder("anchor.heartbeat.pongs").description("Pongs that answered the gateway's Pings")
+                        .tag("leg", side.label()).register(registry),
+                Timer.builder("anchor.heartbeat.rtt").description("Round trip of the gateway's Pings")
+                        .tag("leg", side.label()).publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(1))
+                        .register(registry));
+    }
+
+    /** A peer died without a word: counted by leg and by how the gateway found out. */
+    void peerDied(Side side, CloseReason reason) {
+        Counter.builder("anchor.peer.deaths")
+                .description("Legs found dead, by leg and by how: heartbeat, write_stalled, tcp_timeout")
+                .tag("leg", side.label())
+                .tag("reason", reason.label())
                 .register(registry)
                 .increment();
     }

@@ -24,6 +24,8 @@ public final class GatewayRuntime {
     private final ConnectionRegistry connections;
     private final HandshakeRelay relay;
     private final long started = System.nanoTime();
+    private final HeartbeatMeters clientHeartbeat;
+    private final HeartbeatMeters backendHeartbeat;
     private volatile InetSocketAddress listening;
     private volatile String transport;
 
@@ -34,6 +36,8 @@ public final class GatewayRuntime {
         this.metrics = new GatewayMetrics(implementation);
         this.connections = new ConnectionRegistry(metrics);
         this.metrics.bind(connections, router.backends());
+        this.clientHeartbeat = metrics.heartbeat(Side.CLIENT);
+        this.backendHeartbeat = metrics.heartbeat(Side.BACKEND);
         this.relay = new HandshakeRelay(router, new AdminEndpoints(config.admin(), config.adminAllow(), metrics, this::status), metrics);
     }
 
@@ -73,6 +77,11 @@ public final class GatewayRuntime {
 
     public GatewayMetrics metrics() {
         return metrics;
+    }
+
+    /** The heartbeat meters of one leg, shared by every tunnel. */
+    public HeartbeatMeters heartbeatMeters(Side side) {
+        return side == Side.CLIENT ? clientHeartbeat : backendHeartbeat;
     }
 
     /** The implementation has bound its listening socket to {@code address}. */

@@ -337,4 +337,59 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("not UTF-8");
     }
+
+    @Test
+    void heartbeatAndTcpOptionsAreRead() {
+        GatewayConfig c = ConfigLoader.parse(ROUTES + """
+                heartbeat:
+                  mode: ping
+                  client: {interval: 20s, timeout: 5s}
+                  backend: {interval: 45s}
+                tcp:
+                  client: {keepalive: {idle: 30s, interval: 5s, count: 4}}
+                  backend: {user-timeout: 15s}
+                timeouts: {write: 20s}
+                """);
+
+        assertThat(c.heartbeat().pings()).isTrue();
+        assertThat(c.heartbeat().client()).isEqualTo(new HeartbeatConfig.Leg(Duration.ofSeconds(20), Duration.ofSeconds(5)));
+        assertThat(c.heartbeat().backend()).isEqualTo(new HeartbeatConfig.Leg(Duration.ofSeconds(45), Duration.ofSeconds(10)));
+        assertThat(c.tcpClient().keepalive()).isEqualTo(new TcpOptions.Keepalive(Duration.ofSeconds(30), Duration.ofSeconds(5), 4));
+        assertThat(c.tcpClient().setsUserTimeout()).isFalse();
+        assertThat(c.tcpBackend().keepalive()).isNull();
+        assertThat(c.tcpBackend().userTimeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(c.timeouts().write()).isEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void heartbeatsAreOffAndTcpUntouchedByDefault() {
+        GatewayConfig c = ConfigLoader.parse(ROUTES);
+        assertThat(c.heartbeat().pings()).isFalse();
+        assertThat(c.tcpClient()).isEqualTo(TcpOptions.DEFAULT);
+        assertThat(c.timeouts().write()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(ConfigLoader.parse(ROUTES + "heartbeat: {mode: off}").heartbeat().pings()).isFalse();
+    }
+
+    @Test
+    void badHeartbeatAndTcpValuesNameTheirKeys() {
+        assertThatThrownBy(() -> ConfigLoader.parse(ROUTES + "heartbeat: {mode: pong}"))
+                .hasMessageStartingWith("heartbeat.mode: 'pong'").hasMessageContaining("[off, ping]");
+        assertThatThrownBy(() -> ConfigLoader.parse(ROUTES + "heartbeat: {client: {interval: 0s}}"))
+                .hasMessageStartingWith("heartbeat.client.interval: '0s'");
+        assertThatThrownBy(() -> ConfigLoader.parse(ROUTES + "tcp: {client: {keepalive: {idle: 1500ms}}}"))
+                .hasMessageStartingWith("tcp.client.keepalive.idle: '1500ms'").hasMessageContaining("whole seconds");
+        assertThatThrownBy(() -> ConfigLoader.parse(ROUTES + "tcp: {backend: {keepalive: {count: 0}}}"))
+                .hasMessageStartingWith("tcp.backend.keepalive.count: '0'");
+        assertThatThrownBy(() -> ConfigLoader.parse(ROUTES + "tcp: {frontend: {}}"))
+                .hasMessageStartingWith("tcp.frontend: unknown key");
+    }
+
+    @Test
+    void anImplementationThatCannotSetUserTimeoutRefusesItByKey() {
+        GatewayConfig c = ConfigLoader.parse(ROUTES + "tcp: {backend: {user-timeout: 15s}}");
+        assertThatThrownBy(() -> c.refuseUserTimeout("nio", "the JDK has no option for it"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("tcp.backend.user-timeout: the nio implementation cannot set TCP_USER_TIMEOUT");
+        ConfigLoader.parse(ROUTES).refuseUserTimeout("nio", "no reason needed");
+    }
 }

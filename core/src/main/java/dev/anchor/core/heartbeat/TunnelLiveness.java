@@ -1,0 +1,117 @@
+package dev.anchor.core.heartbeat;
+
+import dev.anchor.core.config.HeartbeatConfig;
+import dev.anchor.core.gateway.HeartbeatMeters;
+import dev.anchor.core.gateway.Side;
+import dev.anchor.core.websocket.FrameScanner;
+import dev.anchor.core.websocket.FrameWriter;
+import java.nio.ByteBuffer;
+import java.util.function.LongSupplier;
+
+/**
+ * The heartbeat of one tunnel in {@code ping} mode, whatever moves its bytes: a heartbeat per leg,
+ * a frame scanner per direction, and the two decisions that need both. A Ping for a quiet leg may
+ * only go into the stream toward that leg between two frames, so {@link #pingIfDue} asks the
+ * scanner of that stream; and a Pong that answers the gateway is taken out of the stream from that
+ * leg, which the scanner's filter asks the heartbeat about. Once a Close has passed either way the
+ * endpoints are closing, and a peer that received a Close need not answer Pings, so no more go out.
+ *
+ * <p>Not thread-safe: each implementation calls it under its own discipline (the tunnel's event
+ * loop, or a lock).
+ */
+// tag::liveness[]
+public final class TunnelLiveness {
+    private final LongSupplier clock;
+    private final Heartbeat client;
+    private final Heartbeat backend;
+    private final HeartbeatMeters clientMeters;
+    private final HeartbeatMeters backendMeters;
+    private final FrameScanner fromClient;
+    private final FrameScanner fromBackend;
+
+    public TunnelLiveness(HeartbeatConfig config, LongSupplier clock,
+                          HeartbeatMeters clientMeters, HeartbeatMeters backendMeters) {
+        this.clock = clock;
+        long now = clock.getAsLong();
+        this.client = new Heartbeat(config.client().interval(), config.client().timeout(), now);
+        this.backend = new Heartbeat(config.backend().interval(), config.backend().timeout(), now);
+        this.clientMeters = clientMeters;
+        this.backendMeters = backendMeters;
+        // a client masks what it sends, a server does not; each takes out the Pongs that answer
+        // the gateway's Pings to its own sender
+        this.fromClient = new FrameScanner(true, (opcode, payload) -> opcode == 0xA && answered(Side.CLIENT, payload));
+        this.fromBackend = new FrameScanner(false, (opcode, payload) -> opcode == 0xA && answered(Side.BACKEND, payload));
+    }
+
+    /** The scanner of the frames {@code sender} sends. */
+    public FrameScanner scannerFrom(Side sender) {
+        return sender == Side.CLIENT ? fromClient : fromBackend;
+    }
+
+    /** Bytes arrived from {@code sender}: that leg is alive. */
+    public void heard(Side sender) {
+        heartbeat(sender).heard(clock.getAsLong());
+    }
+
+    /**
+     * The Ping to write toward {@code side} now, or null: none is due, or the stream toward that
+     * leg is inside a frame (the caller asks again after its next write).
+     */
+    public ByteBuffer pingIfDue(Side side) {
+        long now = clock.getAsLong();
+        if (closing() || heartbeat(side).check(now) != Heartbeat.Verdict.PING || !scannerFrom(side.other()).atBoundary()) {
+            return null;
+        }
+        meters(side).pingSent();
+        return FrameWriter.ping(heartbeat(side).pingSent(now), side == Side.BACKEND);
+    }
+
+    /** A leg that has not answered in time, or null while both are alive. */
+    public Side dead() {
+        if (closing()) {
+            return null;
+        }
+        long now = clock.getAsLong();
+        if (client.check(now) == Heartbeat.Verdict.DEAD) {
+            return Side.CLIENT;
+        }
+        return backend.check(now) == Heartbeat.Verdict.DEAD ? Side.BACKEND : null;
+    }
+
+    /** The Close to write toward {@code side} as the tunnel ends, or null if its stream is inside a frame. */
+    public ByteBuffer closeToward(Side side, int code, String reason) {
+        return scannerFrom(side.other()).atBoundary() ? FrameWriter.close(code, reason, side == Side.BACKEND) : null;
+    }
+    // end::liveness[]
+
+    /** When {@link #pingIfDue} or {@link #dead} may next change their answer, in the clock's nanoseconds. */
+    public long nextCheck() {
+        return Math.min(client.nextCheck(), backend.nextCheck());
+    }
+
+    /** True when a Ping toward {@code side} is due but waits for a frame boundary. */
+    public boolean pingWaiting(Side side) {
+        return !closing() && heartbeat(side).check(clock.getAsLong()) == Heartbeat.Verdict.PING;
+    }
+
+    private boolean closing() {
+        return fromClient.closeSeen() || fromBackend.closeSeen();
+    }
+
+    private boolean answered(Side side, byte[] payload) {
+        Heartbeat h = heartbeat(side);
+        if (!h.pong(payload, clock.getAsLong())) {
+            return false;
+        }
+        meters(side).pongReceived(h.lastRoundTrip());
+        return true;
+    }
+
+    private Heartbeat heartbeat(Side side) {
+        return side == Side.CLIENT ? client : backend;
+    }
+
+    private HeartbeatMeters meters(Side side) {
+        return side == Side.CLIENT ? clientMeters : backendMeters;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.anchor.core.heartbeat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.anchor.core.config.HeartbeatConfig;
+import dev.anchor.core.gateway.GatewayMetrics;
+import dev.anchor.core.gateway.Side;
+import dev.anchor.core.websocket.FrameException;
+import dev.anchor.core.websocket.FrameScanner;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** One tunnel's liveness with a hand-driven clock: where Pings may go, which Pongs come out, who is dead. */
+class TunnelLivenessTest {
+    private static final Duration INTERVAL = Duration.ofSeconds(30);
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final AtomicLong clock = new AtomicLong(1_000);
+    private final GatewayMetrics metrics = new GatewayMetrics("test");
+    private final TunnelLiveness live = new TunnelLiveness(
+            new HeartbeatConfig(HeartbeatConfig.Mode.PING, new HeartbeatConfig.Leg(INTERVAL, TIMEOUT),
+                    new HeartbeatConfig.Leg(INTERVAL, TIMEOUT)),
+            clock::get, metrics.heartbeat(Side.CLIENT), metrics.heartbeat(Side.BACKEND));
+
+    @Test
+    void aPingForTheClientIsUnmaskedAndOnlyDueAfterTheInterval() {
+        assertThat(live.pingIfDue(Side.CLIENT)).isNull();
+        clock.addAndGet(INTERVAL.toNanos());
+        ByteBuffer ping = live.pingIfDue(Side.CLIENT);
+
+        assertThat(ping).isNotNull();
+        assertThat(ping.get(0) & 0xff).isEqualTo(0x89);
+        assertThat(ping.get(1) & 0x80).as("unmasked toward the client").isZero();
+        assertThat(live.pingIfDue(Side.CLIENT)).as("one Ping at a time").isNull();
+    }
+
+    @Test
+    void aPingForTheBackendIsMasked() {
+        clock.addAndGet(INTERVAL.toNanos());
+        assertThat(live.pingIfDue(Side.BACKEND).get(1) & 0x80).isNotZero();
+    }
+
+    @Test
+    void noPingGoesIntoAFrame() throws FrameException {
+        // the backend has started a 1000-byte frame toward the client: the stream toward the client is inside it
+        feed(live.scannerFrom(Side.BACKEND), HexFormat.of().parseHex("827e03e8"));
+        clock.addAndGet(INTERVAL.toNanos());
+
+        assertThat(live.pingIfDue(Side.CLIENT)).isNull();
+        assertThat(live.pingWaiting(Side.CLIENT)).isTrue();
+        feed(live.scannerFrom(Side.BACKEND), new byte[1000]);
+        assertThat(live.pingIfDue(Side.CLIENT)).isNotNull();
+    }
+
+    @Test
+    void theClientsPongToTheGatewaysPingIsTakenOutAndCounted() throws FrameException {
+        clock.addAndGet(INTERVAL.toNanos());
+        ByteBuffer ping = live.pingIfDue(Side.CLIENT);
+        byte[] nonce = new byte[ping.get(1) & 0x7f];
+        ping.get(2, nonce);
+        clock.addAndGet(3_000_000);
+
+        byte[] pong = masked(0x8a, nonce);
+        assertThat(feed(live.scannerFrom(Side.CLIENT), pong)).isEmpty();
+        assertThat(metrics.scrape()).containsPattern("anchor_heartbeat_pongs_total\\{[^}]*leg=\"client\"[^}]*} 1(\\.0)?");
+    }
+
+    @Test
+    void aLegSilentPastItsTimeoutIsDeadAndTheOtherGetsAClose() {
+        clock.addAndGet(INTERVAL.toNanos());
+        assertThat(live.pingIfDue(Side.BACKEND)).isNotNull();
+        clock.addAndGet(TIMEOUT.toNanos() - 1);
+        assertThat(live.dead()).isNull();
+        clock.addAndGet(1);
+
+        assertThat(live.dead()).isEqualTo(Side.BACKEND);
+        ByteBuffer close = live.closeToward(Side.CLIENT, 1001, "backend did not answer");
+        assertThat(close.get(0) & 0xff).isEqualTo(0x88);
+        assertThat(((close.get(2) & 0xff) << 8) | (close.get(3) & 0xff)).isEqualTo(1001);
+    }
+
+    @Test
+    void aCloseFromAnEndpointStopsTheHeartbeats() throws FrameException {
+        feed(live.scannerFrom(Side.CLIENT), masked(0x88, new byte[] {0x03, (byte) 0xe8}));
+        clock.addAndGet(INTERVAL.toNanos() + TIMEOUT.toNanos() * 5);
+
+        assertThat(live.pingIfDue(Side.CLIENT)).isNull();
+        assertThat(live.dead()).isNull();
+    }
+
+    @Test
+    void nextCheckIsTheEarliestLegDeadline() {
+        assertThat(live.nextCheck()).isEqualTo(1_000 + INTERVAL.toNanos());
+    }
+
+    private static byte[] feed(FrameScanner s, byte[] bytes) throws FrameException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        s.scan(in, new FrameScanner.Output() {
+            @Override
+            public void pass(int from, int to) {
+                out.write(bytes, from, to - from);
+            }
+
+            @Override
+            public void passHeld(byte[] held, int length) {
+                out.write(held, 0, length);
+            }
+        });
+        return out.toByteArray();
+    }
+
+    private static byte[] masked(int first, byte[] payload) {
+        byte[] key = {1, 2, 3, 4};
+        byte[] f = new byte[2 + 4 + payload.length];
+        f[0] = (byte) first;
+        f[1] = (byte) (0x80 | payload.length);
+        System.arraycopy(key, 0, f, 2, 4);
+        for (int i = 0; i < payload.length; i++) {
+            f[6 + i] = (byte) (payload[i] ^ key[i & 3]);
+        }
+        return f;
+    }
+}
