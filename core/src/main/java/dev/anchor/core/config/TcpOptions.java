@@ -1,6 +1,11 @@
 package dev.anchor.core.config;
 
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * {@code tcp.client} and {@code tcp.backend}: the kernel's own liveness checks on one leg, a second
@@ -25,5 +30,22 @@ public record TcpOptions(Keepalive keepalive, Duration userTimeout) {
 
     public boolean setsUserTimeout() {
         return !userTimeout.isZero();
+    }
+
+    /**
+     * The JDK socket options these settings stand for, to set on a {@code Socket} or a
+     * {@code SocketChannel} before it connects (or right after it is accepted). Empty when the
+     * system's keepalive setting is kept.
+     */
+    public Map<SocketOption<?>, Object> socketOptions() {
+        if (keepalive == null) {
+            return Map.of();
+        }
+        Map<SocketOption<?>, Object> options = new LinkedHashMap<>();
+        options.put(StandardSocketOptions.SO_KEEPALIVE, true);
+        options.put(ExtendedSocketOptions.TCP_KEEPIDLE, (int) keepalive.idle().toSeconds());
+        options.put(ExtendedSocketOptions.TCP_KEEPINTERVAL, (int) keepalive.interval().toSeconds());
+        options.put(ExtendedSocketOptions.TCP_KEEPCOUNT, keepalive.count());
+        return options;
     }
 }

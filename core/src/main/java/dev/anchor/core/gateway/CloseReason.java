@@ -18,6 +18,8 @@ public enum CloseReason {
     WRITE_STALLED,
     /** The kernel gave up on a leg: keepalive probes or TCP_USER_TIMEOUT expired. */
     TCP_TIMEOUT,
+    /** In ping mode, a leg sent a frame RFC 6455 forbids. */
+    PROTOCOL_ERROR,
     /** The gateway was stopped. */
     SHUTDOWN;
 

@@ -106,9 +106,14 @@ public final class Heartbeat {
     }
     // end::heartbeat[]
 
-    /** When {@link #check} may next say something else, in the same nanoseconds as {@code now}. */
+    /**
+     * When {@link #check} may next say something else, in the same nanoseconds as {@code now}.
+     * While a Ping waits for its answer, any byte from the leg ends the wait and starts a new
+     * interval, so the next look is due no later than one interval after the Ping, even if the
+     * timeout is longer: a caller that sleeps until the timeout would miss the next Ping.
+     */
     public long nextCheck() {
-        return awaiting ? pingSentAt + timeoutNanos : lastHeard + intervalNanos;
+        return awaiting ? pingSentAt + Math.min(timeoutNanos, intervalNanos) : lastHeard + intervalNanos;
     }
 
     /** The round trip of the last answered Ping in nanoseconds, or -1 if none was answered yet. */

@@ -79,6 +79,40 @@ public final class FrameScanner {
         int i = in.position();
         int limit = in.limit();
         int passFrom = i;
+        int frameBegan = state == State.FIRST ? i : -1;
+        try {
+            scan(in, out, i, limit, passFrom, frameBegan);
+        } catch (Refused r) {
+            if (r.frameBegan >= 0) {
+                // nothing of the refused frame has passed: pass what came before it, and stand
+                // where it began, a boundary where the gateway's Close can still go
+                if (r.frameBegan > r.passFrom) {
+                    out.pass(r.passFrom, r.frameBegan);
+                }
+                state = State.FIRST;
+                controlHeld = false;
+                opcode = 0;
+            }
+            throw r.cause;
+        }
+    }
+
+    /** A refusal, with where the stream stood when it came. */
+    private static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient FrameException cause;
+        final int passFrom;
+        final int frameBegan;
+
+        Refused(FrameException cause, int passFrom, int frameBegan) {
+            super(null, null, false, false);
+            this.cause = cause;
+            this.passFrom = passFrom;
+            this.frameBegan = frameBegan;
+        }
+    }
+
+    private void scan(ByteBuffer in, Output out, int i, int limit, int passFrom, int frameBegan) throws Refused {
         while (i < limit) {
             if (state == State.PAYLOAD && !isControl()) {
                 int n = (int) Math.min(payloadLeft, limit - i);
@@ -90,6 +124,7 @@ public final class FrameScanner {
                 continue;
             }
             if (state == State.FIRST) {
+                frameBegan = i;
                 int b0 = in.get(i) & 0xff;
                 opcode = b0 & 0x0f;
                 fin = (b0 & 0x80) != 0;
@@ -106,7 +141,11 @@ public final class FrameScanner {
             if (isControl()) {
                 control[controlFill++] = b;
             }
-            step(b);
+            try {
+                step(b);
+            } catch (FrameException e) {
+                throw new Refused(e, passFrom, frameBegan);
+            }
             if (state == State.FIRST && isControl()) {
                 // a whole control frame has just been read: it goes on, or it is taken out
                 if (filter.remove(opcode, unmaskedControlPayload())) {

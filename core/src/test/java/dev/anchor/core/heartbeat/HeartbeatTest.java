@@ -23,6 +23,15 @@ class HeartbeatTest {
     }
 
     @Test
+    void whileAPingWaitsTheNextLookIsAtTheTimeoutOrTheIntervalWhicheverIsSooner() {
+        Heartbeat patient = new Heartbeat(Duration.ofNanos(INTERVAL), Duration.ofNanos(5 * INTERVAL), T0);
+        patient.pingSent(T0 + INTERVAL);
+        assertThat(patient.nextCheck()).as("an answer re-arms the interval").isEqualTo(T0 + 2 * INTERVAL);
+        patient.heard(T0 + INTERVAL + 7);
+        assertThat(patient.nextCheck()).isEqualTo(T0 + 2 * INTERVAL + 7);
+    }
+
+    @Test
     void aLegThatSaysNothingAfterThePingIsDeadAtTheTimeoutAndNotBefore() {
         long sent = T0 + INTERVAL;
         hb.pingSent(sent);

@@ -174,4 +174,16 @@ class FrameScannerTest {
     private static boolean contains(int[] values, int v) {
         return Arrays.stream(values).anyMatch(x -> x == v);
     }
+
+    @Test
+    void aRefusedFrameLeavesTheStreamWhereItBeganWithEverythingBeforeItPassed() {
+        FrameScanner s = fromClient();
+        byte[] good = frame(true, 0x1, "fine".getBytes(StandardCharsets.US_ASCII), KEY);
+        byte[] bad = hex("810548656c6c6f"); // unmasked, from a client
+        Collected out = new Collected();
+
+        assertThatThrownBy(() -> out.feed(s, concat(good, bad))).isInstanceOf(FrameException.class);
+        assertThat(out.bytes()).isEqualTo(good);
+        assertThat(s.atBoundary()).isTrue();
+    }
 }
