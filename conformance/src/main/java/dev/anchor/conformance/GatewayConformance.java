@@ -1,6 +1,7 @@
 package dev.anchor.conformance;
 
 import dev.anchor.conformance.rules.ErrorRules;
+import dev.anchor.conformance.rules.HeartbeatRules;
 import dev.anchor.conformance.rules.IsolationRules;
 import dev.anchor.conformance.rules.SetupRules;
 import dev.anchor.conformance.rules.TunnelRules;
@@ -79,6 +80,13 @@ public abstract class GatewayConformance {
     @Nested @Order(5) @DisplayName("ISO")
     class Isolation extends IsolationRules {
         Isolation() {
+            super(GatewayConformance.this.subject());
+        }
+    }
+
+    @Nested @Order(6) @DisplayName("HB")
+    class Heartbeats extends HeartbeatRules {
+        Heartbeats() {
             super(GatewayConformance.this.subject());
         }
     }

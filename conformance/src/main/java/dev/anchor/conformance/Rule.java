@@ -84,7 +84,22 @@ public enum Rule {
     ISO_01(REQUIRED, "50 concurrent tunnels each receive exactly their own messages"),
     ISO_02(REQUIRED, "for any interleaving of sends across tunnels, each tunnel receives exactly its own sequence, in order"),
     ISO_03(REQUIRED, "resetting one tunnel leaves the others intact"),
-    ISO_04(REQUIRED, "a tunnel whose client has stopped reading does not hold up the others");
+    ISO_04(REQUIRED, "a tunnel whose client has stopped reading does not hold up the others"),
+
+    // HB: dead and half-open peers are found, and the stream is never disturbed finding them
+    HB_01(REQUIRED, "in ping mode a client that keeps TCP open but never answers is closed within interval + timeout (+1 s); the backend receives Close 1001, then FIN"),
+    HB_02(REQUIRED, "in ping mode a backend that keeps TCP open but never answers is closed within interval + timeout (+1 s); the client receives Close 1001, then FIN"),
+    HB_03(REQUIRED, "a tunnel whose legs keep talking is never pinged"),
+    HB_04(REQUIRED, "Pongs that answer the gateway's Pings never reach the other side; the endpoints' own Pings and Pongs always do, byte for byte"),
+    HB_05(REQUIRED, "the gateway's Pings are whole frames of at most 125 bytes, unmasked toward the client and masked toward the backend"),
+    HB_06(REQUIRED, "a Ping is never put inside a frame: a 16 MiB frame in small segments, and a fragmented message with control frames between its fragments, arrive intact"),
+    HB_07(REQUIRED, "for random frames, random TCP chopping and heartbeats at random moments, the far side receives exactly the frames sent, plus only whole Pings"),
+    HB_08(REQUIRED, "in off mode the tunnel stays byte for byte transparent however long it is quiet, and the idle timeout still closes it"),
+    HB_09(REQUIRED, "a peer that takes none of the bytes the gateway holds for it for timeouts.write is dropped, and both legs close"),
+    HB_10(REQUIRED, "in ping mode a frame RFC 6455 forbids ends the tunnel: its sender gets Close 1002, the other side Close 1001"),
+    HB_11(REQUIRED, "once an endpoint has sent Close, the gateway sends no more Pings"),
+    HB_12(REQUIRED, "a peer whose packets vanish (no FIN, no RST) is found by heartbeats within interval + timeout, and by TCP keepalive alone within its probes' time"),
+    HB_13(REQUIRED, "TCP_USER_TIMEOUT is honoured where the implementation can set it, and refused at start, naming the key, where it cannot");
     // end::catalogue[]
 
     private final Strength strength;

@@ -3,6 +3,7 @@ package dev.anchor.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anchor.conformance.rules.ErrorRules;
+import dev.anchor.conformance.rules.HeartbeatRules;
 import dev.anchor.conformance.rules.IsolationRules;
 import dev.anchor.conformance.rules.SetupRules;
 import dev.anchor.conformance.rules.TunnelRules;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /** The catalogue and the tests agree: one test per rule, each in its group, named for its rule. */
 class RuleCatalogueTest {
     private static final List<Class<? extends RuleGroup>> GROUPS =
-            List.of(SetupRules.class, UpgradeRules.class, TunnelRules.class, ErrorRules.class, IsolationRules.class);
+            List.of(SetupRules.class, UpgradeRules.class, TunnelRules.class, ErrorRules.class, IsolationRules.class,
+                    HeartbeatRules.class);
 
     @Test
     void everyRuleHasExactlyOneTestInItsGroup() {
@@ -44,7 +46,7 @@ class RuleCatalogueTest {
     void atLeastThirtyRulesAcrossTheFirstGroups() {
         assertThat(Rule.values()).hasSizeGreaterThanOrEqualTo(30);
         assertThat(Arrays.stream(Rule.values()).map(Rule::group).distinct())
-                .containsExactly("SETUP", "UPG", "TUN", "ERR", "ISO");
+                .containsExactly("SETUP", "UPG", "TUN", "ERR", "ISO", "HB");
     }
 
     @Test

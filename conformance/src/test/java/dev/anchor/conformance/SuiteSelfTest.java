@@ -102,6 +102,7 @@ class SuiteSelfTest {
             case "TUN" -> TunnelRules.class;
             case "ERR" -> ErrorRules.class;
             case "ISO" -> IsolationRules.class;
+            case "HB" -> dev.anchor.conformance.rules.HeartbeatRules.class;
             default -> throw new IllegalArgumentException(rule.group());
         };
     }
@@ -113,6 +114,7 @@ class SuiteSelfTest {
             case "TUN" -> GatewayConformance.Tunnel.class;
             case "ERR" -> GatewayConformance.Errors.class;
             case "ISO" -> GatewayConformance.Isolation.class;
+            case "HB" -> GatewayConformance.Heartbeats.class;
             default -> throw new IllegalArgumentException(rule.group());
         };
     }
