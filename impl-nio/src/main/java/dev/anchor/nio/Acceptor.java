@@ -69,6 +69,7 @@ final class Acceptor implements Selectable {
         try {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            Options.apply(channel, runtime.config().tcpClient());
             new ClientSession(loop, channel, runtime).start();
         } catch (IOException e) {
             try {

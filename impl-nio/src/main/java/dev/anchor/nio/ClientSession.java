@@ -161,6 +161,7 @@ final class ClientSession implements LegHandler, Stoppable {
             channel = SocketChannel.open();
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            Options.apply(channel, config.tcpBackend());
         } catch (IOException e) {
             registry.upstreamClosed(b);
             dialFailed(e);
@@ -252,8 +253,7 @@ final class ClientSession implements LegHandler, Stoppable {
     private void openTunnel(Answer.Switch switched) {
         deadline.cancel();
         stage = Stage.TUNNEL;
-        Tunnel tunnel = new Tunnel(loop, client, upstream, registry.tunnelOpened(clientAddress, backend), registry,
-                config.timeouts().idle());
+        Tunnel tunnel = new Tunnel(loop, client, upstream, registry.tunnelOpened(clientAddress, backend), runtime);
         client.send(switched.head());
         tunnel.carryDownstream(fromBackend); // frames the backend sent in the same segment as its 101
         tunnel.carryUpstream(fromClient); // only now: a backend that refused never sees them
@@ -323,7 +323,9 @@ final class ClientSession implements LegHandler, Stoppable {
             upstream.close();
         }
         client.reading(false);
-        client.send(response); // drained() lingers once it is all written
+        if (client.send(response)) {
+            linger();
+        } // else drained() lingers once it is all written
     }
 
     private void linger() {

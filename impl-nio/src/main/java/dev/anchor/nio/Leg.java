@@ -28,6 +28,9 @@ final class Leg implements Selectable {
     private SelectionKey key;
     private boolean reading;
     private boolean closed;
+    private boolean closingAfterFlush;
+    /** When the socket last took any of the queued bytes (or they started to wait): for stalls. */
+    private long lastProgress;
 
     Leg(EventLoop loop, SocketChannel channel, LegHandler handler, Runnable onClose) {
         this.loop = loop;
@@ -50,34 +53,60 @@ final class Leg implements Selectable {
         }
     }
 
-    /** Queues {@code bytes} and writes as much as the socket takes now; the rest when it is writable. */
-    void send(ByteBuffer bytes) {
+    /**
+     * Queues {@code bytes} and writes as much as the socket takes now; the rest when it is
+     * writable. True if nothing is left queued. {@link LegHandler#drained} is called only when a
+     * queue left over by an earlier call empties, never from inside this one.
+     */
+    boolean send(ByteBuffer bytes) {
         if (closed) {
-            return;
+            return false;
         }
         outbound.add(bytes);
         if (outbound.size() == 1) {
-            flush();
+            if (!write()) {
+                return false;
+            }
         }
+        return outbound.isEmpty();
     }
 
-    private void flush() {
+    /** Writes queued bytes until the socket takes no more; false if the write failed. */
+    private boolean write() {
         try {
             while (!outbound.isEmpty()) {
                 ByteBuffer head = outbound.peek();
+                int before = head.remaining();
                 channel.write(head);
+                if (head.remaining() < before) {
+                    lastProgress = loop.now();
+                }
                 if (head.hasRemaining()) {
+                    if (!interestIn(SelectionKey.OP_WRITE)) {
+                        lastProgress = loop.now(); // a stall is counted from the moment bytes start to wait
+                    }
                     interest(SelectionKey.OP_WRITE, true);
-                    return;
+                    return true;
                 }
                 outbound.poll();
             }
         } catch (IOException e) {
             handler.failed(this, e);
-            return;
+            return false;
         }
         interest(SelectionKey.OP_WRITE, false);
-        handler.drained(this);
+        return true;
+    }
+
+    private void flush() {
+        if (!write() || !outbound.isEmpty()) {
+            return;
+        }
+        if (closingAfterFlush) {
+            close();
+        } else {
+            handler.drained(this);
+        }
     }
 
     boolean hasPending() {
@@ -93,6 +122,32 @@ final class Leg implements Selectable {
 
     boolean isReading() {
         return reading;
+    }
+
+    /**
+     * How long bytes have waited in this leg's queue without the socket taking any of them; 0 when
+     * nothing waits. A peer that reads nothing for long enough is as good as dead.
+     */
+    long stalledFor(long now) {
+        return outbound.isEmpty() ? 0 : now - lastProgress;
+    }
+
+    /** Closes once what is queued has been written, or after {@code maxWaitNanos} in any case. */
+    void closeGracefully(long maxWaitNanos) {
+        if (closed) {
+            return;
+        }
+        if (outbound.isEmpty()) {
+            close();
+            return;
+        }
+        closingAfterFlush = true;
+        reading(false);
+        loop.schedule(maxWaitNanos, this::close);
+    }
+
+    private boolean interestIn(int op) {
+        return key != null && key.isValid() && (key.interestOps() & op) != 0;
     }
 
     private void interest(int op, boolean on) {

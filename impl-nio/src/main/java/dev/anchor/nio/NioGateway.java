@@ -27,6 +27,7 @@ public final class NioGateway implements Gateway {
     private volatile boolean closed;
 
     private NioGateway(GatewayConfig config) throws IOException {
+        config.refuseUserTimeout("nio", "the JDK's SocketChannel has no TCP_USER_TIMEOUT option");
         this.runtime = new GatewayRuntime("nio", config);
         this.server = ServerSocketChannel.open();
         try {

@@ -1,18 +1,28 @@
 package dev.anchor.nio;
 
+import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.gateway.CloseReason;
 import dev.anchor.core.gateway.ConnectionRegistry;
 import dev.anchor.core.gateway.Flow;
+import dev.anchor.core.gateway.GatewayRuntime;
+import dev.anchor.core.gateway.Linger;
+import dev.anchor.core.gateway.Side;
 import dev.anchor.core.gateway.TunnelStats;
+import dev.anchor.core.heartbeat.TunnelLiveness;
+import dev.anchor.core.websocket.FrameException;
+import dev.anchor.core.websocket.FrameScanner;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 
 /**
  * A connection pair after 101, on one event loop. Each direction reads from its source only while
  * its destination has nothing queued: read, send, and if the socket did not take it all, stop
  * reading the source until the destination says it drained. Memory per direction is therefore at
  * most one buffer, and none at all while the tunnel is quiet.
+ *
+ * <p>In ping mode every byte also passes a frame scanner, so that the gateway's Pings go in only
+ * between frames and the Pongs to them come out; one timer per tunnel looks after idleness,
+ * heartbeats and stalled writes.
  *
  * <p>Owned by its event loop's thread, like both of its legs: no field here needs a lock.
  */
@@ -28,20 +38,29 @@ final class Tunnel implements LegHandler, Stoppable {
     private final Direction upstream;
     private final Direction downstream;
     private final long idleNanos;
-    private Timers.Timer idleTimer;
+    private final long writeNanos;
+    /** Heartbeats and frame scanners; null in off mode, where the tunnel is a plain byte pipe. */
+    private final TunnelLiveness liveness;
+    private Timers.Timer tick;
     private long lastActivity;
     private int directionsOpen = 2;
     private boolean ended;
 
-    Tunnel(EventLoop loop, Leg client, Leg backend, TunnelStats stats, ConnectionRegistry registry, Duration idle) {
+    Tunnel(EventLoop loop, Leg client, Leg backend, TunnelStats stats, GatewayRuntime runtime) {
+        GatewayConfig config = runtime.config();
         this.loop = loop;
         this.client = client;
         this.backend = backend;
         this.stats = stats;
-        this.registry = registry;
-        this.upstream = new Direction(client, backend, stats.upstream());
-        this.downstream = new Direction(backend, client, stats.downstream());
-        this.idleNanos = idle.toNanos();
+        this.registry = runtime.connections();
+        this.idleNanos = config.timeouts().idle().toNanos();
+        this.writeNanos = config.timeouts().write().toNanos();
+        this.liveness = config.heartbeat().pings()
+                ? new TunnelLiveness(config.heartbeat(), System::nanoTime,
+                        runtime.heartbeatMeters(Side.CLIENT), runtime.heartbeatMeters(Side.BACKEND))
+                : null;
+        this.upstream = new Direction(Side.CLIENT, client, backend, stats.upstream());
+        this.downstream = new Direction(Side.BACKEND, backend, client, stats.downstream());
         client.handler(this);
         backend.handler(this);
     }
@@ -50,37 +69,39 @@ final class Tunnel implements LegHandler, Stoppable {
     void start() {
         loop.track(this);
         lastActivity = loop.now();
-        if (idleNanos > 0) {
-            idleTimer = loop.schedule(idleNanos, this::checkIdle);
-        }
+        schedule();
         upstream.resume();
         downstream.resume();
     }
 
     /** Bytes the backend sent behind its 101, already read: they are the first of the downstream. */
     void carryDownstream(ByteBuffer early) {
-        downstream.carry(early);
+        downstream.take(early, early.remaining());
     }
 
     /** Bytes the client sent behind its request head, held until the 101: the first of the upstream. */
     void carryUpstream(ByteBuffer early) {
-        upstream.carry(early);
+        upstream.take(early, early.remaining());
     }
 
     // tag::direction[]
     /** One direction: from {@code source} to {@code destination}, one buffer at most in flight. */
-    private final class Direction {
+    private final class Direction implements FrameScanner.Output {
+        private final Side side;
         private final Leg source;
         private final Leg destination;
         private final Flow flow;
+        private final FrameScanner scanner;
         private ByteBuffer inFlight;
         private int inFlightBytes;
         private boolean sourceEnded;
 
-        Direction(Leg source, Leg destination, Flow flow) {
+        Direction(Side side, Leg source, Leg destination, Flow flow) {
+            this.side = side;
             this.source = source;
             this.destination = destination;
             this.flow = flow;
+            this.scanner = liveness == null ? null : liveness.scannerFrom(side);
         }
 
         void pump() {
@@ -91,7 +112,7 @@ final class Tunnel implements LegHandler, Stoppable {
                     n = source.read(buffer);
                 } catch (IOException e) {
                     loop.buffers().release(buffer);
-                    failed(source);
+                    failed(source, e);
                     return;
                 }
                 if (n <= 0) {
@@ -101,39 +122,78 @@ final class Tunnel implements LegHandler, Stoppable {
                     }
                     return;
                 }
-                lastActivity = loop.now();
-                flow.received(n);
-                inFlightBytes = n;
-                inFlight = buffer.flip();
-                destination.send(buffer); // may drain at once, calling drained() before it returns
-                if (ended) {
-                    return;
-                }
-                if (inFlight != null) {
+                if (!take(buffer.flip(), n) || destination.hasPending()) {
                     source.reading(false); // backpressure: wait until the destination drains
                     return;
                 }
             }
         }
 
+        /**
+         * Passes {@code n} bytes from the source on: all of them in off mode, all but the
+         * gateway's own Pongs in ping mode. False if the tunnel ended or the bytes still wait.
+         */
+        boolean take(ByteBuffer bytes, int n) {
+            lastActivity = loop.now();
+            flow.received(n);
+            inFlight = bytes;
+            inFlightBytes = 0;
+            if (scanner == null) {
+                pass(bytes.position(), bytes.limit());
+            } else {
+                liveness.heard(side);
+                try {
+                    scanner.scan(bytes, this);
+                } catch (FrameException e) {
+                    protocolError(side, e);
+                    return false;
+                }
+                flow.dropped(n - inFlightBytes); // taken out: the gateway's Pongs
+                pingIfDue(side.other()); // the stream toward the other leg may just have reached a boundary
+            }
+            if (ended || destination.hasPending()) {
+                return false;
+            }
+            delivered();
+            return true;
+        }
+
+        @Override
+        public void pass(int from, int to) {
+            inFlightBytes += to - from;
+            destination.send(inFlight.slice(from, to - from));
+        }
+
+        @Override
+        public void passHeld(byte[] held, int length) {
+            inFlightBytes += length;
+            destination.send(ByteBuffer.wrap(held, 0, length));
+        }
+
         /** The destination took everything queued: release the buffer, read on (or pass the FIN). */
         void drained() {
-            if (inFlight != null) {
-                flow.sent(inFlightBytes);
-                loop.buffers().release(inFlight);
-                inFlight = null;
-            }
+            delivered();
             if (sourceEnded) {
                 finish();
             } else {
                 resume();
             }
         }
+        // end::direction[]
+
+        private void delivered() {
+            if (inFlight != null) {
+                flow.sent(inFlightBytes);
+                loop.buffers().release(inFlight);
+                inFlight = null;
+                inFlightBytes = 0;
+            }
+        }
 
         private void sourceEnded() {
             sourceEnded = true;
             source.reading(false); // at EOF OP_READ would fire for ever
-            if (inFlight == null) {
+            if (!destination.hasPending()) {
                 finish();
             }
         }
@@ -141,10 +201,9 @@ final class Tunnel implements LegHandler, Stoppable {
         private void finish() {
             destination.shutdownOutput();
             if (--directionsOpen == 0) {
-                end(CloseReason.COMPLETED);
+                end(CloseReason.COMPLETED, null, null, null);
             }
         }
-        // end::direction[]
 
         void resume() {
             if (!ended && !sourceEnded && !destination.hasPending()) {
@@ -152,20 +211,8 @@ final class Tunnel implements LegHandler, Stoppable {
             }
         }
 
-        void carry(ByteBuffer early) {
-            if (early.hasRemaining()) {
-                inFlightBytes = early.remaining();
-                flow.received(inFlightBytes);
-                inFlight = early;
-                destination.send(early);
-            }
-        }
-
         void release() {
             if (inFlight != null) {
-                int unsent = inFlight.remaining();
-                flow.sent(inFlightBytes - unsent);
-                flow.dropped(unsent);
                 loop.buffers().release(inFlight);
                 inFlight = null;
             }
@@ -184,30 +231,97 @@ final class Tunnel implements LegHandler, Stoppable {
 
     @Override
     public void failed(Leg leg, IOException e) {
-        failed(leg);
-    }
-
-    private void failed(Leg leg) {
-        end(leg == client ? CloseReason.CLIENT_RESET : CloseReason.BACKEND_RESET);
-    }
-
-    private void checkIdle() {
-        long idleFor = System.nanoTime() - lastActivity;
-        if (idleFor >= idleNanos) {
-            end(CloseReason.IDLE_TIMEOUT);
-        } else if (!ended) {
-            idleTimer = loop.schedule(idleNanos - idleFor, this::checkIdle);
+        Side side = leg == client ? Side.CLIENT : Side.BACKEND;
+        CloseReason reason = CloseReason.failure(side, e);
+        if (reason == CloseReason.TCP_TIMEOUT) {
+            die(side, reason); // the kernel gave up on it: a dead peer, and the other side is told
+        } else {
+            end(reason, null, null, null);
         }
     }
 
+    // tag::tick[]
+    /** One timer per tunnel: idle, stalled writes and heartbeats, whichever falls due first. */
+    private void tick() {
+        long now = System.nanoTime();
+        if (idleNanos > 0 && now - lastActivity >= idleNanos) {
+            end(CloseReason.IDLE_TIMEOUT, null, null, null);
+            return;
+        }
+        for (Side side : Side.values()) {
+            if (leg(side).stalledFor(now) >= writeNanos) {
+                die(side, CloseReason.WRITE_STALLED);
+                return;
+            }
+        }
+        if (liveness != null) {
+            Side dead = liveness.dead();
+            if (dead != null) {
+                die(dead, CloseReason.HEARTBEAT);
+                return;
+            }
+            pingIfDue(Side.CLIENT);
+            pingIfDue(Side.BACKEND);
+        }
+        schedule();
+    }
+
+    private void pingIfDue(Side toward) {
+        ByteBuffer ping = ended ? null : liveness.pingIfDue(toward);
+        if (ping != null) {
+            leg(toward).send(ping);
+        }
+    }
+    // end::tick[]
+
+    private void schedule() {
+        long now = System.nanoTime();
+        long next = now + writeNanos;
+        if (idleNanos > 0) {
+            next = Math.min(next, lastActivity + idleNanos);
+        }
+        if (liveness != null) {
+            next = Math.min(next, liveness.nextCheck());
+        }
+        for (Side side : Side.values()) {
+            long stalled = leg(side).stalledFor(now);
+            if (stalled > 0) {
+                next = Math.min(next, now + writeNanos - stalled);
+            }
+        }
+        tick = loop.schedule(Math.max(1_000_000, next - now), this::tick);
+    }
+
+    // tag::die[]
+    /**
+     * {@code dead} stopped answering, taking bytes, or being there at all: end the tunnel, and in
+     * ping mode tell the other side with a Close 1001 ("going away") between two of its frames.
+     */
+    private void die(Side dead, CloseReason reason) {
+        Side live = dead.other();
+        ByteBuffer close = liveness == null ? null
+                : liveness.closeToward(live, 1001, "the " + dead.label() + " went away");
+        end(reason, dead, live == Side.CLIENT ? close : null, live == Side.BACKEND ? close : null);
+    }
+
+    /** A frame RFC 6455 forbids: its sender gets 1002, the other side 1001. */
+    private void protocolError(Side offender, FrameException e) {
+        String why = e.getMessage().length() > 100 ? e.getMessage().substring(0, 100) : e.getMessage();
+        ByteBuffer toOffender = liveness.closeToward(offender, e.closeCode(), why);
+        ByteBuffer toOther = liveness.closeToward(offender.other(), 1001, "the " + offender.label() + " broke the protocol");
+        end(CloseReason.PROTOCOL_ERROR, null,
+                offender == Side.CLIENT ? toOffender : toOther, offender == Side.CLIENT ? toOther : toOffender);
+    }
+    // end::die[]
+
     // tag::end[]
-    void end(CloseReason reason) {
+    private void end(CloseReason reason, Side dead, ByteBuffer closeToClient, ByteBuffer closeToBackend) {
         if (ended) {
             return;
         }
         ended = true;
-        if (idleTimer != null) {
-            idleTimer.cancel();
+        if (tick != null) {
+            tick.cancel();
         }
         upstream.release();
         downstream.release();
@@ -221,17 +335,33 @@ final class Tunnel implements LegHandler, Stoppable {
                 backend.close();
             }
             default -> {
-                client.close();
-                backend.close();
+                goodbye(client, closeToClient, dead == Side.CLIENT);
+                goodbye(backend, closeToBackend, dead == Side.BACKEND);
             }
         }
-        registry.tunnelClosed(stats, reason);
+        registry.tunnelClosed(stats, reason, dead);
         loop.untrack(this);
+    }
+
+    /** A dead leg is aborted; a live one gets its Close frame, if any, and then FIN. */
+    private static void goodbye(Leg leg, ByteBuffer close, boolean dead) {
+        if (dead) {
+            leg.abort();
+        } else if (close != null) {
+            leg.send(close);
+            leg.closeGracefully(Linger.TIME.toNanos());
+        } else {
+            leg.close();
+        }
     }
     // end::end[]
 
+    private Leg leg(Side side) {
+        return side == Side.CLIENT ? client : backend;
+    }
+
     @Override
     public void stop() {
-        end(CloseReason.SHUTDOWN);
+        end(CloseReason.SHUTDOWN, null, null, null);
     }
 }
