@@ -29,14 +29,15 @@ public final class BlockingGateway implements Gateway {
     private final ServerSocket listener;
     private final Workers workers;
     private final Dialer dialer;
-    private final IdleWatchdog watchdog;
+    private final Watchdog watchdog;
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private BlockingGateway(GatewayConfig config) throws IOException {
+        config.refuseUserTimeout("blocking", "the JDK's Socket has no TCP_USER_TIMEOUT option");
         this.runtime = new GatewayRuntime("blocking", config);
         this.workers = new Workers(config.blockingThreads());
-        this.dialer = new Dialer(runtime.connections(), config.timeouts().connect());
+        this.dialer = new Dialer(runtime.connections(), config.timeouts().connect(), config.tcpBackend());
         this.listener = new ServerSocket();
         try {
             listener.setReuseAddress(true);
@@ -45,7 +46,7 @@ public final class BlockingGateway implements Gateway {
             listener.close();
             throw e;
         }
-        this.watchdog = new IdleWatchdog(config.timeouts().idle());
+        this.watchdog = new Watchdog(config);
         runtime.listening(address());
         workers.start("accept", this::acceptLoop);
         LOG.log(System.Logger.Level.INFO, "blocking gateway ({0} threads) listening on {1}",
@@ -71,6 +72,7 @@ public final class BlockingGateway implements Gateway {
             }
             runtime.connections().clientOpened();
             try {
+                Leg.apply(socket, runtime.config().tcpClient());
                 Leg client = new Leg(socket, runtime.connections()::clientClosed);
                 ClientSession session = new ClientSession(client, runtime, dialer, workers, watchdog, sessions::remove);
                 sessions.add(session);

@@ -12,6 +12,7 @@ import dev.anchor.core.http.RequestHead;
 import dev.anchor.core.http.RequestHeadParser;
 import dev.anchor.core.http.ResponseHead;
 import dev.anchor.core.http.ResponseHeadParser;
+import dev.anchor.core.gateway.Side;
 import dev.anchor.core.route.Backend;
 import java.io.EOFException;
 import java.io.IOException;
@@ -38,14 +39,14 @@ final class ClientSession {
     private final HandshakeRelay relay;
     private final Dialer dialer;
     private final Workers workers;
-    private final IdleWatchdog watchdog;
+    private final Watchdog watchdog;
     private final Consumer<ClientSession> onDone;
     private volatile Socket dialing;
     private volatile Leg upstream;
     private volatile Tunnel tunnel;
     private volatile boolean stopping;
 
-    ClientSession(Leg client, GatewayRuntime runtime, Dialer dialer, Workers workers, IdleWatchdog watchdog,
+    ClientSession(Leg client, GatewayRuntime runtime, Dialer dialer, Workers workers, Watchdog watchdog,
                   Consumer<ClientSession> onDone) {
         this.client = client;
         this.clientAddress = client.remote();
@@ -146,51 +147,37 @@ final class ClientSession {
      */
     private void openTunnel(Answer.Switch switched, ByteBuffer fromBackend, ByteBuffer fromClient, Backend backend) {
         TunnelStats stats = runtime.connections().tunnelOpened(clientAddress, backend);
-        Tunnel t = new Tunnel(client, upstream, stats, runtime.connections(), () -> {
+        Tunnel t = new Tunnel(client, upstream, stats, runtime, () -> {
             watchdog.forget(tunnel);
             onDone.accept(this);
         });
         tunnel = t;
         watchdog.watch(t);
         if (stopping) {
-            t.end(CloseReason.SHUTDOWN);
-            return;
-        }
-        if (!carry(t, switched.head(), null, client) || !carry(t, fromBackend, stats.downstream(), client)
-                || !carry(t, fromClient, stats.upstream(), upstream)) {
+            t.end(CloseReason.SHUTDOWN, null);
             return;
         }
         try {
+            client.write(switched.head());
             // the handshake's deadlines are over: from here a read waits as long as its peer is quiet
             client.readTimeout(0);
             upstream.readTimeout(0);
-        } catch (IOException closedMeanwhile) {
-            t.end(CloseReason.SHUTDOWN);
+        } catch (IOException e) {
+            t.failed(client, e);
+            return;
+        }
+        // frames the backend sent behind its 101, then what the client sent behind its head: only
+        // now, so a backend that refused never sees bytes that were not part of the handshake it judged
+        if (!carry(t, Side.BACKEND, fromBackend, stats.downstream()) || !carry(t, Side.CLIENT, fromClient, stats.upstream())) {
             return;
         }
         t.run(workers, config.tunnelBuffer());
     }
     // end::open-tunnel[]
 
-    /** Writes bytes read during the handshake, counted in {@code flow} if they are tunnel bytes. */
-    private static boolean carry(Tunnel t, ByteBuffer bytes, dev.anchor.core.gateway.Flow flow, Leg to) {
-        int n = bytes.remaining();
-        if (flow != null) {
-            flow.received(n);
-        }
-        try {
-            to.write(bytes);
-        } catch (IOException e) {
-            if (flow != null) {
-                flow.dropped(n);
-            }
-            t.failed(to);
-            return false;
-        }
-        if (flow != null) {
-            flow.sent(n);
-        }
-        return true;
+    private static boolean carry(Tunnel t, Side from, ByteBuffer bytes, dev.anchor.core.gateway.Flow flow) {
+        return !bytes.hasRemaining()
+                || t.forward(from, bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining(), flow);
     }
 
     /** The backend is of no more use: let it go before lingering on the client. */
@@ -232,7 +219,7 @@ final class ClientSession {
         stopping = true;
         Tunnel t = tunnel;
         if (t != null) {
-            t.end(CloseReason.SHUTDOWN);
+            t.end(CloseReason.SHUTDOWN, null);
             return;
         }
         Socket s = dialing;

@@ -1,5 +1,6 @@
 package dev.anchor.blocking;
 
+import dev.anchor.core.config.TcpOptions;
 import dev.anchor.core.gateway.ConnectFailure;
 import dev.anchor.core.gateway.ConnectionRegistry;
 import dev.anchor.core.route.Backend;
@@ -15,10 +16,12 @@ import java.util.function.Consumer;
 final class Dialer {
     private final ConnectionRegistry registry;
     private final int timeoutMillis;
+    private final TcpOptions options;
 
-    Dialer(ConnectionRegistry registry, Duration timeout) {
+    Dialer(ConnectionRegistry registry, Duration timeout, TcpOptions options) {
         this.registry = registry;
         this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        this.options = options;
     }
 
     /** The leg to the backend that accepted, or none and the reason each candidate failed. */
@@ -40,6 +43,7 @@ final class Dialer {
             Socket socket = new Socket();
             connecting.accept(socket);
             try {
+                Leg.apply(socket, options);
                 socket.connect(backend.address(), timeoutMillis);
                 return new Dialed(new Leg(socket, () -> registry.upstreamClosed(backend)), backend, failures);
             } catch (IOException e) {

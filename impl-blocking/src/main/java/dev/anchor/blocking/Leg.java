@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One of the two TCP connections of a pair, with the three ways it can end: half-close (FIN on
@@ -21,6 +22,10 @@ final class Leg {
     private final OutputStream out;
     private final Runnable onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Held by whoever writes to this leg, so that frames from two threads never interleave. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** When the write in progress began, or 0: a write that takes too long is a stalled peer. */
+    private volatile long writeStartedAt;
 
     Leg(Socket socket, Runnable onClose) throws IOException {
         this.socket = socket;
@@ -37,7 +42,12 @@ final class Leg {
 
     /** Blocks until the kernel took every byte: this is the whole of backpressure here. */
     void write(byte[] buffer, int offset, int length) throws IOException {
-        out.write(buffer, offset, length);
+        writeStartedAt = System.nanoTime();
+        try {
+            out.write(buffer, offset, length);
+        } finally {
+            writeStartedAt = 0;
+        }
     }
 
     /** Sends FIN: we will write no more, but keep reading. */
@@ -113,6 +123,24 @@ final class Leg {
             // it hung up or reset: the close below is all we owe it
         } finally {
             close();
+        }
+    }
+
+    /** How long the write in progress has been blocked; 0 when none is. */
+    long stalledFor(long now) {
+        long started = writeStartedAt;
+        return started == 0 ? 0 : now - started;
+    }
+
+    ReentrantLock writeLock() {
+        return writeLock;
+    }
+
+    /** Sets a leg's TCP options (keepalive) on its socket. */
+    @SuppressWarnings("unchecked")
+    static void apply(Socket socket, dev.anchor.core.config.TcpOptions options) throws IOException {
+        for (var e : options.socketOptions().entrySet()) {
+            socket.setOption((java.net.SocketOption<Object>) e.getKey(), e.getValue());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.anchor.blocking;
 
 import dev.anchor.core.gateway.Flow;
+import dev.anchor.core.gateway.Side;
 import java.io.IOException;
 
 /**
@@ -12,15 +13,15 @@ import java.io.IOException;
 // tag::pump[]
 final class Pump implements Runnable {
     private final Tunnel tunnel;
+    private final Side side;
     private final Leg from;
-    private final Leg to;
     private final Flow flow;
     private final byte[] buffer;
 
-    Pump(Tunnel tunnel, Leg from, Leg to, Flow flow, int bufferSize) {
+    Pump(Tunnel tunnel, Side side, Leg from, Flow flow, int bufferSize) {
         this.tunnel = tunnel;
+        this.side = side;
         this.from = from;
-        this.to = to;
         this.flow = flow;
         this.buffer = new byte[bufferSize];
     }
@@ -32,23 +33,16 @@ final class Pump implements Runnable {
             try {
                 n = from.read(buffer, 0, buffer.length);
             } catch (IOException e) {
-                tunnel.failed(from);
+                tunnel.failed(from, e);
                 return;
             }
             if (n < 0) {
-                tunnel.finished(to);
+                tunnel.finished(tunnel.leg(side.other()));
                 return;
             }
-            tunnel.touch();
-            flow.received(n);
-            try {
-                to.write(buffer, 0, n);
-            } catch (IOException e) {
-                flow.dropped(n);
-                tunnel.failed(to);
+            if (!tunnel.forward(side, buffer, 0, n, flow)) {
                 return;
             }
-            flow.sent(n);
         }
     }
 }

@@ -72,7 +72,7 @@ public abstract class HeartbeatRules extends RuleGroup {
         assertThat(close.closeCode()).isEqualTo(1001);
         assertThat(t.backend().awaitEnd(TestTime.PROMPT)).as("then FIN").isEqualTo(Ending.EOF);
         assertThat(Duration.ofNanos(noticed)).isLessThanOrEqualTo(INTERVAL.plus(TIMEOUT).plus(SLACK));
-        assertThat(metrics(t.gateway())).containsPattern(death("client", "heartbeat"));
+        awaitMetric(t.gateway(), death("client", "heartbeat"));
     }
     // end::hb-01[]
 
@@ -89,7 +89,7 @@ public abstract class HeartbeatRules extends RuleGroup {
         assertThat(close.closeCode()).isEqualTo(1001);
         assertThat(t.client().awaitEnd(TestTime.PROMPT)).as("then FIN").isEqualTo(Ending.EOF);
         assertThat(Duration.ofNanos(noticed)).isLessThanOrEqualTo(INTERVAL.plus(TIMEOUT).plus(SLACK));
-        assertThat(metrics(t.gateway())).containsPattern(death("backend", "heartbeat"));
+        awaitMetric(t.gateway(), death("backend", "heartbeat"));
     }
 
     @Test
@@ -144,7 +144,7 @@ public abstract class HeartbeatRules extends RuleGroup {
         Frame backendPing = Frame.ping("the backend's own ping".getBytes(StandardCharsets.UTF_8));
         t.backend().send(backendPing);
         assertThat(skipGatewayPings(t.client(), backendPing)).isEqualTo(backendPing);
-        assertThat(metrics(t.gateway())).containsPattern("anchor_heartbeat_pongs_total\\{[^}]*leg=\"client\"[^}]*} [1-9]");
+        awaitMetric(t.gateway(), "anchor_heartbeat_pongs_total\\{[^}]*leg=\"client\"[^}]*} [1-9]");
     }
 
     @Test
@@ -276,7 +276,7 @@ public abstract class HeartbeatRules extends RuleGroup {
         assertThat(t.backend().awaitEnd(TestTime.PROMPT.multipliedBy(2))).as("the backend leg").isNotEqualTo(Ending.OPEN);
         stop.set(true);
         Background.await(flood);
-        assertThat(metrics(t.gateway())).containsPattern(death("client", "write_stalled"));
+        awaitMetric(t.gateway(), death("client", "write_stalled"));
     }
 
     @Test
@@ -382,6 +382,18 @@ public abstract class HeartbeatRules extends RuleGroup {
             c.write("GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n");
             return c.readResponse().bodyText();
         }
+    }
+
+    /** A gateway counts what it did a moment after doing it: wait for the count, with a deadline. */
+    static void awaitMetric(Gateway gateway, String pattern) {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(pattern);
+        Await.until("/metrics to show " + pattern, TestTime.PROMPT, () -> {
+            try {
+                return metrics(gateway);
+            } catch (IOException e) {
+                return e.toString();
+            }
+        }, text -> p.matcher(text).find());
     }
 
     static String death(String leg, String reason) {

@@ -1,0 +1,74 @@
+package dev.anchor.blocking;
+
+import dev.anchor.core.config.GatewayConfig;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps time for every tunnel: idleness, stalled writes and heartbeats. A pump cannot do this
+ * itself: it is blocked in a read that only its own peer can end, or in a write that only the
+ * other peer can; when one direction has finished and the other is stuck writing, no thread of
+ * the tunnel is awake to notice. So one thread for the whole gateway looks at every tunnel a few
+ * times per period and acts on what is due. It never writes to a socket itself: a write can block,
+ * and this thread must not.
+ */
+// tag::watchdog[]
+final class Watchdog implements AutoCloseable {
+    private final Set<Tunnel> tunnels = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timer;
+
+    Watchdog(GatewayConfig config) {
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("anchor-blocking-watchdog").daemon(true).factory());
+        long tick = Math.clamp(shortestPeriod(config).toMillis() / 4, 10, 1_000);
+        timer.scheduleWithFixedDelay(this::sweep, tick, tick, TimeUnit.MILLISECONDS);
+    }
+
+    void watch(Tunnel t) {
+        tunnels.add(t);
+    }
+
+    void forget(Tunnel t) {
+        tunnels.remove(t);
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Tunnel t : tunnels) {
+            t.check(now);
+        }
+    }
+    // end::watchdog[]
+
+    /** The shortest time the watchdog has to keep: its sweeps come four times as often. */
+    private static Duration shortestPeriod(GatewayConfig config) {
+        Duration shortest = config.timeouts().write();
+        if (config.timeouts().idleEnabled()) {
+            shortest = min(shortest, config.timeouts().idle());
+        }
+        if (config.heartbeat().pings()) {
+            for (var leg : new dev.anchor.core.config.HeartbeatConfig.Leg[] {config.heartbeat().client(), config.heartbeat().backend()}) {
+                shortest = min(shortest, min(leg.interval(), leg.timeout()));
+            }
+        }
+        return shortest;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** Every tunnel still open, for the gateway to end when it stops. */
+    Set<Tunnel> tunnels() {
+        return tunnels;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
