@@ -266,7 +266,7 @@ final class Tunnel {
      * ping mode first tell the other side with a Close 1001 between two of its frames.
      */
     private void die(Side dead, CloseReason reason) {
-        goodbye(reason, dead, dead.other(), 1001, "the " + dead.label() + " went away");
+        goodbye(reason, dead, dead.other(), () -> liveness.closeAfterDeath(dead));
     }
 
     /**
@@ -274,24 +274,24 @@ final class Tunnel {
      * sender 1002.
      */
     private void protocolError(Side offender, FrameException e) {
-        ByteBuffer toOther = liveness.closeToward(offender.other(), 1001, "the " + offender.label() + " broke the protocol");
+        Side other = offender.other();
+        ByteBuffer toOther = liveness.closeAfterProtocolError(other, offender, e);
         if (toOther != null) {
             try {
-                leg(offender.other()).write(toOther.array(), 0, toOther.limit());
+                leg(other).write(toOther.array(), 0, toOther.limit());
             } catch (IOException ignored) {
                 // that leg is going anyway
             }
         }
-        String why = e.getMessage().length() > 100 ? e.getMessage().substring(0, 100) : e.getMessage();
-        goodbye(CloseReason.PROTOCOL_ERROR, null, offender, e.closeCode(), why);
+        goodbye(CloseReason.PROTOCOL_ERROR, null, offender, () -> liveness.closeAfterProtocolError(offender, offender, e));
     }
 
     /**
-     * Ends the tunnel once a Close with {@code code} has been written toward {@code toward}, from a
-     * thread of its own: that leg's lock may be held by a pump for a while. The watchdog ends it
-     * anyway after {@link Linger#TIME}.
+     * Ends the tunnel once the {@code close} frame (made under the lock, where the stream toward
+     * {@code toward} stands still) has been written, from a thread of its own: that leg's lock may
+     * be held by a pump for a while. The watchdog ends it anyway after {@link Linger#TIME}.
      */
-    private void goodbye(CloseReason reason, Side dead, Side toward, int code, String why) {
+    private void goodbye(CloseReason reason, Side dead, Side toward, Supplier<ByteBuffer> close) {
         if (dyingSince != 0 || ended.get() != null) {
             return;
         }
@@ -305,9 +305,9 @@ final class Tunnel {
             try {
                 if (leg.writeLock().tryLock(Linger.TIME.toMillis(), TimeUnit.MILLISECONDS)) {
                     try {
-                        ByteBuffer close = locked(() -> liveness.closeToward(toward, code, why));
-                        if (close != null) {
-                            leg.write(close.array(), 0, close.limit());
+                        ByteBuffer frame = locked(close::get);
+                        if (frame != null) {
+                            leg.write(frame.array(), 0, frame.limit());
                         }
                     } finally {
                         leg.writeLock().unlock();

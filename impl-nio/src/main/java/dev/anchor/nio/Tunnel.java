@@ -298,19 +298,15 @@ final class Tunnel implements LegHandler, Stoppable {
      * ping mode tell the other side with a Close 1001 ("going away") between two of its frames.
      */
     private void die(Side dead, CloseReason reason) {
-        Side live = dead.other();
-        ByteBuffer close = liveness == null ? null
-                : liveness.closeToward(live, 1001, "the " + dead.label() + " went away");
-        end(reason, dead, live == Side.CLIENT ? close : null, live == Side.BACKEND ? close : null);
+        ByteBuffer close = liveness == null ? null : liveness.closeAfterDeath(dead);
+        end(reason, dead, dead == Side.BACKEND ? close : null, dead == Side.CLIENT ? close : null);
     }
 
     /** A frame RFC 6455 forbids: its sender gets 1002, the other side 1001. */
     private void protocolError(Side offender, FrameException e) {
-        String why = e.getMessage().length() > 100 ? e.getMessage().substring(0, 100) : e.getMessage();
-        ByteBuffer toOffender = liveness.closeToward(offender, e.closeCode(), why);
-        ByteBuffer toOther = liveness.closeToward(offender.other(), 1001, "the " + offender.label() + " broke the protocol");
         end(CloseReason.PROTOCOL_ERROR, null,
-                offender == Side.CLIENT ? toOffender : toOther, offender == Side.CLIENT ? toOther : toOffender);
+                liveness.closeAfterProtocolError(Side.CLIENT, offender, e),
+                liveness.closeAfterProtocolError(Side.BACKEND, offender, e));
     }
     // end::die[]
 

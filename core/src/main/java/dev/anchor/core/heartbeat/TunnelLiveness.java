@@ -3,6 +3,7 @@ package dev.anchor.core.heartbeat;
 import dev.anchor.core.config.HeartbeatConfig;
 import dev.anchor.core.gateway.HeartbeatMeters;
 import dev.anchor.core.gateway.Side;
+import dev.anchor.core.websocket.FrameException;
 import dev.anchor.core.websocket.FrameScanner;
 import dev.anchor.core.websocket.FrameWriter;
 import java.nio.ByteBuffer;
@@ -21,6 +22,10 @@ import java.util.function.LongSupplier;
  */
 // tag::liveness[]
 public final class TunnelLiveness {
+    private static final int GOING_AWAY = 1001;
+    /** A Close reason is at most 123 bytes; the scanner's messages are ASCII, so this leaves room. */
+    private static final int MAX_REASON = 100;
+
     private final LongSupplier clock;
     private final Heartbeat client;
     private final Heartbeat backend;
@@ -81,6 +86,23 @@ public final class TunnelLiveness {
     /** The Close to write toward {@code side} as the tunnel ends, or null if its stream is inside a frame. */
     public ByteBuffer closeToward(Side side, int code, String reason) {
         return scannerFrom(side.other()).atBoundary() ? FrameWriter.close(code, reason, side == Side.BACKEND) : null;
+    }
+
+    /** The Close toward the side still there once {@code dead} went away: 1001, going away. */
+    public ByteBuffer closeAfterDeath(Side dead) {
+        return closeToward(dead.other(), GOING_AWAY, "the " + dead.label() + " went away");
+    }
+
+    /**
+     * The Close toward {@code side} once {@code offender} sent a frame RFC 6455 forbids: the
+     * offender hears why (1002), the other side only that the tunnel is going away (1001).
+     */
+    public ByteBuffer closeAfterProtocolError(Side side, Side offender, FrameException e) {
+        if (side != offender) {
+            return closeToward(side, GOING_AWAY, "the " + offender.label() + " broke the protocol");
+        }
+        String why = e.getMessage();
+        return closeToward(side, e.closeCode(), why.length() > MAX_REASON ? why.substring(0, MAX_REASON) : why);
     }
     // end::liveness[]
 

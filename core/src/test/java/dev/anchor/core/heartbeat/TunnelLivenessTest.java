@@ -78,9 +78,45 @@ class TunnelLivenessTest {
         clock.addAndGet(1);
 
         assertThat(live.dead()).isEqualTo(Side.BACKEND);
-        ByteBuffer close = live.closeToward(Side.CLIENT, 1001, "backend did not answer");
+        ByteBuffer close = live.closeAfterDeath(Side.BACKEND);
         assertThat(close.get(0) & 0xff).isEqualTo(0x88);
-        assertThat(((close.get(2) & 0xff) << 8) | (close.get(3) & 0xff)).isEqualTo(1001);
+        assertThat(close.get(1) & 0x80).as("toward the client: unmasked").isZero();
+        assertThat(code(close)).isEqualTo(1001);
+    }
+
+    @Test
+    void aProtocolErrorTellsItsSenderWhyAndTheOtherSideOnlyThatItIsGoingAway() {
+        FrameException e = new FrameException("x".repeat(300));
+
+        ByteBuffer toOffender = live.closeAfterProtocolError(Side.BACKEND, Side.BACKEND, e);
+        ByteBuffer toOther = live.closeAfterProtocolError(Side.CLIENT, Side.BACKEND, e);
+
+        assertThat(toOffender.get(1) & 0x80).as("toward the backend: masked").isNotZero();
+        assertThat(code(toOffender)).isEqualTo(1002);
+        assertThat(toOffender.remaining()).as("a control frame's payload fits in 125 bytes").isLessThanOrEqualTo(2 + 4 + 125);
+        assertThat(code(toOther)).isEqualTo(1001);
+    }
+
+    @Test
+    void noCloseGoesIntoAStreamThatIsInsideAFrame() throws FrameException {
+        // an unmasked frame from the backend announcing 10 bytes, of which 3 arrive
+        feed(live.scannerFrom(Side.BACKEND), new byte[] {(byte) 0x82, 10, 1, 2, 3});
+
+        assertThat(live.closeAfterDeath(Side.BACKEND)).isNull();
+        assertThat(live.closeAfterDeath(Side.CLIENT)).isNotNull();
+    }
+
+    /** The status code of a Close frame, unmasked with the frame's key if it has one. */
+    private static int code(ByteBuffer close) {
+        boolean masked = (close.get(1) & 0x80) != 0;
+        int at = masked ? 6 : 2;
+        int high = close.get(at);
+        int low = close.get(at + 1);
+        if (masked) {
+            high ^= close.get(2);
+            low ^= close.get(3);
+        }
+        return ((high & 0xff) << 8) | (low & 0xff);
     }
 
     @Test
