@@ -2,6 +2,7 @@ package dev.anchor.netty;
 
 import dev.anchor.core.gateway.CloseReason;
 import dev.anchor.core.gateway.Decision;
+import dev.anchor.core.gateway.Side;
 import dev.anchor.core.gateway.HandshakeRelay;
 import dev.anchor.core.gateway.TunnelStats;
 import dev.anchor.core.handshake.Answer;
@@ -102,35 +103,27 @@ final class AnswerHandler extends ChannelInboundHandlerAdapter {
         Tunnel tunnel = new Tunnel(client, upstream, stats, gateway);
         ByteBuf early = handshake.takeEarly(); // before the handshake handler goes, and its buffer with it
         client.writeAndFlush(wrap(switched.head()));
-        if (early != null && early.isReadable()) {
-            // only now: a backend that refused never sees bytes that were not part of the handshake
-            int n = early.readableBytes();
-            stats.upstream().received(n);
-            upstream.writeAndFlush(early).addListener(f -> {
-                if (f.isSuccess()) {
-                    stats.upstream().sent(n);
-                } else {
-                    stats.upstream().dropped(n);
-                }
-            });
-        } else {
-            ReferenceCountUtil.release(early);
-        }
 
-        RelayHandler fromClient = new RelayHandler(tunnel, upstream, stats.upstream());
-        RelayHandler fromBackend = new RelayHandler(tunnel, client, stats.downstream());
+        RelayHandler fromClient = new RelayHandler(tunnel, Side.CLIENT, upstream, stats.upstream());
+        RelayHandler fromBackend = new RelayHandler(tunnel, Side.BACKEND, client, stats.downstream());
         ChannelPipeline clientSide = client.pipeline();
         clientSide.replace(HandshakeHandler.class, "relay", fromClient);
-        if (gateway.config().timeouts().idleEnabled()) {
-            tunnel.watchIdle(client.eventLoop(), gateway.config().timeouts().idle());
-        }
         ChannelPipeline backendSide = ctx.pipeline();
         backendSide.replace(this, "relay", fromBackend);
         backendSide.remove(HeadDecoder.class); // frames behind the 101 go to the relay, then the client
 
         if (gateway.stopping()) {
+            ReferenceCountUtil.release(early);
             tunnel.end(CloseReason.SHUTDOWN);
             return;
+        }
+        tunnel.start();
+        if (early != null && early.isReadable()) {
+            // only now, and through the relay like any later byte: a backend that refused never
+            // sees bytes that were not part of the handshake it judged
+            client.pipeline().fireChannelRead(early);
+        } else {
+            ReferenceCountUtil.release(early);
         }
         fromClient.start();
         fromBackend.start();

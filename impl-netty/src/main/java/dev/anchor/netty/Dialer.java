@@ -66,7 +66,7 @@ final class Dialer {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.config().setOptions(gateway.legOptions());
+                        ch.config().setOptions(gateway.backendOptions());
                         ch.pipeline().addLast(answering.apply(backend));
                     }
                 })

@@ -18,7 +18,8 @@ final class GatewayContext {
     private final GatewayRuntime runtime;
     private final Transport transport;
     private final ChannelGroup channels;
-    private final Map<ChannelOption<?>, Object> legOptions;
+    private final Map<ChannelOption<?>, Object> clientOptions;
+    private final Map<ChannelOption<?>, Object> backendOptions;
     /** Set by the thread that closes the gateway, read on the event loops. */
     private volatile boolean stopping;
 
@@ -26,7 +27,9 @@ final class GatewayContext {
         this.runtime = runtime;
         this.transport = transport;
         this.channels = channels;
-        this.legOptions = legOptions(runtime.config().tunnelBuffer());
+        Map<ChannelOption<?>, Object> leg = legOptions(runtime.config().tunnelBuffer());
+        this.clientOptions = with(leg, TcpSettings.options(transport, runtime.config().tcpClient()));
+        this.backendOptions = with(leg, TcpSettings.options(transport, runtime.config().tcpBackend()));
     }
 
     // tag::leg-options[]
@@ -46,8 +49,24 @@ final class GatewayContext {
     }
     // end::leg-options[]
 
-    Map<ChannelOption<?>, Object> legOptions() {
-        return legOptions;
+    private static Map<ChannelOption<?>, Object> with(Map<ChannelOption<?>, Object> a, Map<ChannelOption<?>, Object> b) {
+        Map<ChannelOption<?>, Object> all = new java.util.HashMap<>(a);
+        all.putAll(b);
+        return Map.copyOf(all);
+    }
+
+    /** The options of a client connection: the leg options and {@code tcp.client}. */
+    Map<ChannelOption<?>, Object> clientOptions() {
+        return clientOptions;
+    }
+
+    /** The options of a backend connection: the leg options and {@code tcp.backend}. */
+    Map<ChannelOption<?>, Object> backendOptions() {
+        return backendOptions;
+    }
+
+    GatewayRuntime runtime() {
+        return runtime;
     }
 
     GatewayConfig config() {

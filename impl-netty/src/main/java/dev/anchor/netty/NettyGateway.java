@@ -36,6 +36,9 @@ public final class NettyGateway implements Gateway {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private NettyGateway(GatewayConfig config, Transport transport) throws IOException {
+        if (!TcpSettings.userTimeoutSupported(transport)) {
+            config.refuseUserTimeout("netty", "only its native epoll transport can, and it runs on " + transport.name() + " here");
+        }
         this.runtime = new GatewayRuntime("netty", config);
         runtime.transport(transport.name());
         this.acceptor = new MultiThreadIoEventLoopGroup(1,

@@ -1,12 +1,19 @@
 package dev.anchor.netty;
 
+import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.gateway.CloseReason;
 import dev.anchor.core.gateway.ConnectionRegistry;
+import dev.anchor.core.gateway.GatewayRuntime;
+import dev.anchor.core.gateway.Linger;
+import dev.anchor.core.gateway.Side;
 import dev.anchor.core.gateway.TunnelStats;
+import dev.anchor.core.heartbeat.TunnelLiveness;
+import dev.anchor.core.websocket.FrameException;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.EventLoop;
-import java.time.Duration;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,14 +37,6 @@ final class Tunnel {
     private int directionsOpen = 2;
     private CloseReason ended;
 
-    Tunnel(Channel client, Channel backend, TunnelStats stats, GatewayContext gateway) {
-        this.client = client;
-        this.backend = backend;
-        this.stats = stats;
-        this.registry = gateway.registry();
-        this.gateway = gateway;
-    }
-
     /** {@code from} sent FIN: pass it on behind the bytes already read, and close once both did. */
     void finished(Channel from) {
         if (from == client ? clientFinished : backendFinished) {
@@ -51,7 +50,7 @@ final class Tunnel {
         Channel to = other(from);
         Ends.shutdownOutputOnFlush(to).addListener((ChannelFutureListener) sent -> {
             if (!sent.isSuccess()) {
-                failed(to);
+                failed(to, sent.cause());
             } else if (--directionsOpen == 0) {
                 end(CloseReason.COMPLETED);
             }
@@ -59,19 +58,30 @@ final class Tunnel {
     }
 
     /** Reading from or writing to {@code leg} failed, or it closed under us: the tunnel cannot go on. */
-    void failed(Channel leg) {
-        if (gateway.stopping()) {
-            end(CloseReason.SHUTDOWN); // the gateway closed it
+    void failed(Channel leg, Throwable cause) {
+        Side side = leg == client ? Side.CLIENT : Side.BACKEND;
+        CloseReason reason = gateway.stopping() ? CloseReason.SHUTDOWN : CloseReason.failure(side, cause);
+        if (reason == CloseReason.TCP_TIMEOUT) {
+            die(side, reason); // the kernel gave up on it: a dead peer, and the other side is told
         } else {
-            end(leg == client ? CloseReason.CLIENT_RESET : CloseReason.BACKEND_RESET);
+            end(reason);
         }
     }
 
     void end(CloseReason reason) {
+        end(reason, null, null, null);
+    }
+
+    /** Ends the tunnel: a {@code dead} leg gets RST, a live one its Close frame, if any, before FIN. */
+    private void end(CloseReason reason, Side dead, ByteBuffer toClient, ByteBuffer toBackend) {
         if (ended != null) {
             return;
         }
         ended = reason;
+        if (tick != null) {
+            tick.cancel(false);
+        }
+        registry.tunnelClosed(stats, reason, dead);
         switch (reason) {
             case CLIENT_RESET -> {
                 Ends.abort(backend);
@@ -82,46 +92,163 @@ final class Tunnel {
                 backend.close();
             }
             default -> {
-                client.close();
-                backend.close();
+                goodbye(client, dead == Side.CLIENT, toClient);
+                goodbye(backend, dead == Side.BACKEND, toBackend);
             }
         }
-        registry.tunnelClosed(stats, reason);
     }
     // end::tunnel[]
 
-    /** When a relay last read anything, in either direction. Event loop only. */
+    private final long idleNanos;
+    private final long writeNanos;
+    /** Heartbeats and frame scanners; null in off mode. */
+    private final TunnelLiveness liveness;
+    /** Writes under way to each leg and when one last completed, for stalls, by {@link Side#ordinal()}. */
+    private final int[] writesInFlight = new int[2];
+    private final long[] lastProgress = new long[2];
+    /** When a relay last read anything, in either direction. */
     private long lastActivity = System.nanoTime();
+    private ScheduledFuture<?> tick;
+
+    Tunnel(Channel client, Channel backend, TunnelStats stats, GatewayContext gateway) {
+        this.client = client;
+        this.backend = backend;
+        this.stats = stats;
+        this.registry = gateway.registry();
+        this.gateway = gateway;
+        GatewayConfig config = gateway.config();
+        GatewayRuntime runtime = gateway.runtime();
+        this.idleNanos = config.timeouts().idle().toNanos();
+        this.writeNanos = config.timeouts().write().toNanos();
+        this.liveness = config.heartbeat().pings()
+                ? new TunnelLiveness(config.heartbeat(), System::nanoTime,
+                        runtime.heartbeatMeters(Side.CLIENT), runtime.heartbeatMeters(Side.BACKEND))
+                : null;
+    }
+
+    /** Starts keeping time: one task on the event loop's scheduler, due when something may be. */
+    void start() {
+        schedule();
+    }
 
     /** Bytes were read, one way or the other: the tunnel is not idle. */
     void touch() {
         lastActivity = System.nanoTime();
     }
 
-    // tag::idle[]
-    /**
-     * Ends the tunnel once nothing was read either way for {@code idle}. One task on the event
-     * loop's scheduler, due when the tunnel would be idle if nothing moved; when it runs and
-     * something did move, it goes back to sleep for what is left. Nothing sits in the data path.
-     */
-    void watchIdle(EventLoop loop, Duration idle) {
-        long idleNanos = idle.toNanos();
-        loop.schedule(() -> {
-            if (ended != null) {
+    TunnelLiveness liveness() {
+        return liveness;
+    }
+
+    /** A write toward {@code side} begins; pair with {@link #written}. */
+    void writing(Side side) {
+        if (writesInFlight[side.ordinal()]++ == 0) {
+            lastProgress[side.ordinal()] = System.nanoTime();
+        }
+    }
+
+    void written(Side side) {
+        writesInFlight[side.ordinal()]--;
+        lastProgress[side.ordinal()] = System.nanoTime();
+    }
+
+    // tag::tick[]
+    /** Idle, stalled writes and heartbeats, whichever falls due first: one timer, nothing in the data path. */
+    private void tick() {
+        if (ended != null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (idleNanos > 0 && now - lastActivity >= idleNanos) {
+            end(CloseReason.IDLE_TIMEOUT);
+            return;
+        }
+        for (Side side : Side.values()) {
+            if (stalledFor(side, now) >= writeNanos) {
+                die(side, CloseReason.WRITE_STALLED);
                 return;
             }
-            long quiet = System.nanoTime() - lastActivity;
-            if (quiet >= idleNanos) {
-                end(CloseReason.IDLE_TIMEOUT);
-            } else {
-                watchIdle(loop, Duration.ofNanos(idleNanos - quiet));
+        }
+        if (liveness != null) {
+            Side dead = liveness.dead();
+            if (dead != null) {
+                die(dead, CloseReason.HEARTBEAT);
+                return;
             }
-        }, idleNanos, TimeUnit.NANOSECONDS);
+            for (Side side : Side.values()) {
+                ByteBuffer ping = liveness.pingIfDue(side);
+                if (ping != null) {
+                    write(side, ping);
+                }
+            }
+        }
+        schedule();
     }
-    // end::idle[]
+    // end::tick[]
+
+    /** Writes one of the gateway's own frames toward {@code side}, tracked like any other write. */
+    void write(Side side, ByteBuffer frame) {
+        writing(side);
+        leg(side).writeAndFlush(Unpooled.wrappedBuffer(frame)).addListener(f -> written(side));
+    }
+
+    private void schedule() {
+        long now = System.nanoTime();
+        long next = now + writeNanos;
+        if (idleNanos > 0) {
+            next = Math.min(next, lastActivity + idleNanos);
+        }
+        if (liveness != null) {
+            next = Math.min(next, liveness.nextCheck());
+        }
+        for (Side side : Side.values()) {
+            long stalled = stalledFor(side, now);
+            if (stalled > 0) {
+                next = Math.min(next, now + writeNanos - stalled);
+            }
+        }
+        tick = client.eventLoop().schedule(this::tick, Math.max(1_000_000, next - now), TimeUnit.NANOSECONDS);
+    }
+
+    private long stalledFor(Side side, long now) {
+        return writesInFlight[side.ordinal()] == 0 ? 0 : now - lastProgress[side.ordinal()];
+    }
+
+    // tag::die[]
+    /** {@code dead} stopped answering, taking bytes, or being there at all: in ping mode the other side hears 1001. */
+    private void die(Side dead, CloseReason reason) {
+        ByteBuffer close = liveness == null ? null : liveness.closeAfterDeath(dead);
+        end(reason, dead, dead == Side.BACKEND ? close : null, dead == Side.CLIENT ? close : null);
+    }
+
+    /** A frame RFC 6455 forbids: its sender gets 1002, the other side 1001, then both close. */
+    void protocolError(Side offender, FrameException e) {
+        end(CloseReason.PROTOCOL_ERROR, null,
+                liveness.closeAfterProtocolError(Side.CLIENT, offender, e),
+                liveness.closeAfterProtocolError(Side.BACKEND, offender, e));
+    }
+
+    /** A dead leg is aborted; a live one gets its Close frame, if any, and then FIN, or is closed at once. */
+    private static void goodbye(Channel leg, boolean dead, ByteBuffer close) {
+        if (dead) {
+            Ends.abort(leg);
+        } else if (close != null && leg.isActive()) {
+            leg.writeAndFlush(Unpooled.wrappedBuffer(close)).addListener(ChannelFutureListener.CLOSE);
+            leg.eventLoop().schedule(() -> {
+                leg.close(); // a peer that takes nothing does not hold the goodbye up for long
+            }, Linger.TIME.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            leg.close();
+        }
+    }
+    // end::die[]
 
     Channel other(Channel leg) {
         return leg == client ? backend : client;
+    }
+
+    Channel leg(Side side) {
+        return side == Side.CLIENT ? client : backend;
     }
 
     boolean isEnded() {
