@@ -32,11 +32,22 @@ public final class HalfOpen {
     /** What guards the tunnel while the backend vanishes. */
     public enum Guard {
         /** Ping mode: the backend is pinged after 500 ms of silence and has 500 ms to answer. */
-        HEARTBEAT,
+        HEARTBEAT("heartbeat.mode: ping, backend interval 500ms, timeout 500ms"),
         /** Off mode with TCP keepalive on the backend leg: first probe after 1 s, then every 1 s, 2 probes. */
-        KEEPALIVE,
+        KEEPALIVE("heartbeat.mode: off, tcp.backend.keepalive idle 1s, interval 1s, count 2"),
         /** Off mode, no keepalive: only the idle timeout would ever notice, and it is off. */
-        NONE
+        NONE("heartbeat.mode: off, no keepalive, timeouts.idle: off");
+
+        private final String settings;
+
+        Guard(String settings) {
+            this.settings = settings;
+        }
+
+        /** The configuration of this guard, as an operator would write it. */
+        public String settings() {
+            return settings;
+        }
     }
 
     public static final Duration HEARTBEAT_BOUND = TestTime.scaled(Duration.ofMillis(500 + 500 + 1500));
@@ -63,6 +74,11 @@ public final class HalfOpen {
     }
 
     public static Result run(Subject subject, Guard guard) throws Exception {
+        return run(subject, guard, LIMIT);
+    }
+
+    /** One run, watched for at most {@code limit} after the drop. */
+    public static Result run(Subject subject, Guard guard, Duration limit) throws Exception {
         String why = cannotRun(subject);
         if (why != null) {
             throw new TestAbortedException("a vanished peer is simulated by dropping its packets in a network namespace, which " + why);
@@ -74,7 +90,7 @@ public final class HalfOpen {
             run("ip", "-n", ns, "link", "set", "lo", "up");
             child = new ProcessBuilder("ip", "netns", "exec", ns, java(), "-cp", System.getProperty("java.class.path"),
                     HalfOpenProbe.class.getName(), subject.provider().getClass().getName(), guard.name(),
-                    Long.toString(LIMIT.toMillis()))
+                    Long.toString(limit.toMillis()))
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
@@ -87,9 +103,9 @@ public final class HalfOpen {
             OutputStream in = child.getOutputStream();
             in.write("GO\n".getBytes(StandardCharsets.US_ASCII));
             in.flush();
-            String verdict = line(out, LIMIT.plus(TestTime.PROMPT));
+            String verdict = line(out, limit.plus(TestTime.PROMPT));
             String[] parts = verdict.split(" ");
-            return new Result(guard, parts[0].equals("DETECTED") ? Duration.ofMillis(Long.parseLong(parts[1])) : null, LIMIT);
+            return new Result(guard, parts[0].equals("DETECTED") ? Duration.ofMillis(Long.parseLong(parts[1])) : null, limit);
         } finally {
             if (child != null) {
                 child.destroyForcibly();

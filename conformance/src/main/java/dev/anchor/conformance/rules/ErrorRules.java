@@ -1,7 +1,6 @@
 package dev.anchor.conformance.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.booleans;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
@@ -235,7 +234,7 @@ public abstract class ErrorRules extends RuleGroup {
         Gateway gateway = fx.gateway(fx.config(backend.address()).headTimeout(Duration.ofSeconds(1)).build());
         Set<Integer> allowed = Set.of(400, 404, 405, 408, 414, 426, 431, 505);
 
-        qt().withExamples(Seeds.examples(50)).withShrinkCycles(20)
+        Seeds.theory(100).withShrinkCycles(20)
                 .forAll(lists().of(integers().between(0, 255)).ofSizeBetween(0, 600), booleans().all())
                 .checkAssert((garbage, withRequestLine) -> TunnelRules.io(() -> {
                     byte[] bytes = new byte[garbage.size()];

@@ -1,9 +1,9 @@
 package dev.anchor.conformance.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.anchor.conformance.Await;
 import dev.anchor.conformance.Background;
@@ -209,12 +209,13 @@ public abstract class HeartbeatRules extends RuleGroup {
         Duration quick = TestTime.scaled(Duration.ofMillis(5));
         ScriptedBackend backend = fx.scripted(BackendConnection::accept);
         Gateway gateway = fx.gateway(pinging(fx.config(backend.address()), leg(NEVER, NEVER), leg(quick, NEVER)).build());
-        Random random = new Random(Seeds.next());
 
-        qt().withExamples(Seeds.examples(40)).withShrinkCycles(10)
+        Seeds.theory(200).withShrinkCycles(10)
                 .forAll(lists().of(integers().between(0, 60)).ofSizeBetween(1, 12),
-                        lists().of(integers().between(1, 900)).ofSizeBetween(1, 10))
-                .checkAssert((kinds, chops) -> TunnelRules.io(() -> {
+                        lists().of(integers().between(1, 900)).ofSizeBetween(1, 10),
+                        longs().all())
+                .checkAssert((kinds, chops, caseSeed) -> TunnelRules.io(() -> {
+                    Random random = new Random(caseSeed);
                     RawClient client = RawClient.connect(gateway.address());
                     client.upgrade("/");
                     BackendConnection server = backend.awaitConnection(TestTime.PROMPT);

@@ -1,7 +1,6 @@
 package dev.anchor.conformance.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 
@@ -62,7 +61,7 @@ public abstract class IsolationRules extends RuleGroup {
         EchoServer echo = fx.echo();
         Gateway gateway = fx.gateway(echo.address());
 
-        qt().withExamples(Seeds.examples(30)).withShrinkCycles(10)
+        Seeds.theory(100).withShrinkCycles(10)
                 .forAll(integers().between(2, 6), lists().of(integers().between(0, 1_000_000)).ofSizeBetween(1, 40))
                 .checkAssert((tunnels, schedule) -> TunnelRules.io(() -> {
                     List<RawClient> clients = new ArrayList<>();
