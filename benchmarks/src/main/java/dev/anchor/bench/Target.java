@@ -1,6 +1,7 @@
 package dev.anchor.bench;
 
 import dev.anchor.core.config.GatewayConfig;
+import dev.anchor.core.config.HeartbeatConfig;
 import dev.anchor.core.config.ThreadKind;
 import dev.anchor.core.gateway.Gateway;
 import dev.anchor.core.gateway.GatewayProviders;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What a benchmark talks to: an echo server, either directly ({@code direct}, the upper bound) or
@@ -22,9 +24,10 @@ final class Target implements AutoCloseable {
 
     /**
      * {@code direct}, or an implementation's name; {@code blocking-platform} is the blocking
-     * gateway on platform threads instead of virtual ones.
+     * gateway on platform threads instead of virtual ones. {@code heartbeat} is the gateway's
+     * {@code heartbeat.mode}, {@code off} or {@code ping}, with the default interval and timeout.
      */
-    Target(String name) throws IOException, InterruptedException {
+    Target(String name, String heartbeat) throws IOException, InterruptedException {
         echo = EchoServer.start(EchoOptions.loopback());
         if (name.equals("direct")) {
             gateway = null;
@@ -37,6 +40,8 @@ final class Target implements AutoCloseable {
                 .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .route("/", BalancerKind.ROUND_ROBIN, List.of(echo.address()))
                 .blockingThreads(platform ? ThreadKind.PLATFORM : ThreadKind.VIRTUAL)
+                .heartbeat(HeartbeatConfig.Mode.valueOf(heartbeat.toUpperCase(Locale.ROOT)),
+                        HeartbeatConfig.Leg.DEFAULT, HeartbeatConfig.Leg.DEFAULT)
                 .build();
         gateway = GatewayProviders.find(implementation)
                 .orElseThrow(() -> new IllegalArgumentException("no implementation " + implementation + " in this build"))
