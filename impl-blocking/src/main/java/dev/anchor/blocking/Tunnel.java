@@ -47,7 +47,19 @@ final class Tunnel {
 
     /** The pump reading from the other leg saw FIN: pass it on, and close up once both did. */
     void finished(Leg to) {
-        to.shutdownOutput();
+        to.writeLock().lock(); // not while a Ping is being written to it
+        try {
+            if (liveness != null) {
+                Side side = to == client ? Side.CLIENT : Side.BACKEND;
+                locked(() -> {
+                    liveness.streamEnded(side); // no Ping can follow a FIN
+                    return null;
+                });
+            }
+            to.shutdownOutput();
+        } finally {
+            to.writeLock().unlock();
+        }
         if (directionsOpen.decrementAndGet() == 0) {
             end(CloseReason.COMPLETED, null);
         }
@@ -129,26 +141,33 @@ final class Tunnel {
         flow.received(n);
         to.writeLock().lock();
         try {
+            if (dyingSince != 0) {
+                flow.dropped(n); // the tunnel is saying goodbye: nothing more goes through
+                return false;
+            }
             if (liveness == null) {
                 to.write(buffer, offset, n);
                 flow.sent(n);
                 return true;
             }
             Pieces pieces = new Pieces(buffer);
+            FrameException refused = null;
             liveLock.lock();
             try {
                 liveness.heard(from);
                 liveness.scannerFrom(from).scan(ByteBuffer.wrap(buffer, offset, n), pieces);
             } catch (FrameException e) {
-                flow.dropped(n);
-                protocolError(from, e);
-                return false;
+                refused = e; // what came before the forbidden frame still goes on, ahead of the Close
             } finally {
                 liveLock.unlock();
             }
-            flow.dropped(n - pieces.passed); // taken out: the gateway's own Pongs
+            flow.dropped(n - pieces.passed); // taken out: the gateway's own Pongs, or a forbidden frame and what followed
             pieces.writeTo(to);
             flow.sent(pieces.passed);
+            if (refused != null) {
+                protocolError(from, refused);
+                return false;
+            }
             ByteBuffer ping = locked(() -> liveness.pingIfDue(from.other()));
             if (ping != null) {
                 to.write(ping.array(), 0, ping.limit());

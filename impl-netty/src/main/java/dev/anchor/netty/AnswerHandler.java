@@ -113,8 +113,10 @@ final class AnswerHandler extends ChannelInboundHandlerAdapter {
         backendSide.remove(HeadDecoder.class); // frames behind the 101 go to the relay, then the client
 
         if (gateway.stopping()) {
-            ReferenceCountUtil.release(early);
             tunnel.end(CloseReason.SHUTDOWN);
+        }
+        if (tunnel.isEnded()) { // stopping, or the frames behind the 101 already ended it
+            ReferenceCountUtil.release(early);
             return;
         }
         tunnel.start();

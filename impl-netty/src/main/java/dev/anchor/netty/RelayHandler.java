@@ -6,11 +6,14 @@ import dev.anchor.core.heartbeat.TunnelLiveness;
 import dev.anchor.core.websocket.FrameException;
 import dev.anchor.core.websocket.FrameScanner;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelProgressiveFuture;
+import io.netty.channel.ChannelProgressiveFutureListener;
+import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -52,6 +55,10 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf bytes = (ByteBuf) msg;
+        if (tunnel.isEnded()) {
+            bytes.release(); // the tunnel is saying goodbye: nothing more goes through
+            return;
+        }
         int n = bytes.readableBytes();
         flow.received(n);
         tunnel.touch();
@@ -66,56 +73,87 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     private void relay(Object out, int n) {
         writing = true;
         tunnel.writing(side.other());
-        peer.writeAndFlush(out).addListener((ChannelFutureListener) written -> {
+        ChannelProgressivePromise delivery = peer.newProgressivePromise();
+        delivery.addListener(new Delivery(n));
+        peer.writeAndFlush(out, delivery);
+    }
+
+    /** Follows one write to the peer: any progress keeps it from counting as stalled; completion reads on. */
+    private final class Delivery implements ChannelProgressiveFutureListener {
+        private final int n;
+
+        Delivery(int n) {
+            this.n = n;
+        }
+
+        @Override
+        public void operationProgressed(ChannelProgressiveFuture future, long progress, long total) {
+            tunnel.progressed(side.other()); // the peer took part of it: slow, not stalled
+        }
+
+        @Override
+        public void operationComplete(ChannelProgressiveFuture written) {
             writing = false;
             tunnel.written(side.other());
             if (written.isSuccess()) {
                 flow.sent(n);
-                ctx.read();
+                if (!tunnel.isEnded()) {
+                    ctx.read();
+                }
             } else {
                 flow.dropped(n);
                 tunnel.failed(peer, written.cause());
             }
-        });
+        }
     }
     // end::relay[]
 
     // tag::scan[]
     private void scanAndRelay(TunnelLiveness liveness, ByteBuf bytes, int n) {
         liveness.heard(side);
-        Slices slices = new Slices(bytes);
+        Slices slices = new Slices(bytes, ctx.alloc());
+        FrameException refused = null;
         try {
             liveness.scannerFrom(side).scan(slices.view, slices);
         } catch (FrameException e) {
+            refused = e; // what came before the forbidden frame still goes on, ahead of the Close
+        } catch (RuntimeException e) {
             slices.release();
-            bytes.release();
-            flow.dropped(n);
-            tunnel.protocolError(side, e);
-            return;
+            throw e;
+        } finally {
+            bytes.release(); // the slices hold their own references
         }
-        bytes.release(); // the slices hold their own references
-        flow.dropped(n - slices.passed); // taken out: the gateway's own Pongs
-        ByteBuffer ping = liveness.pingIfDue(side.other());
+        flow.dropped(n - slices.passed); // taken out: the gateway's own Pongs, or a forbidden frame and what followed
+        ByteBuffer ping = refused == null ? liveness.pingIfDue(side.other()) : null;
         if (ping != null) {
-            slices.parts.add(Unpooled.wrappedBuffer(ping));
+            slices.parts.add(ctx.alloc().directBuffer(ping.remaining()).writeBytes(ping));
         }
-        if (slices.parts.isEmpty()) {
+        if (!slices.parts.isEmpty()) {
+            relay(slices.parts.size() == 1 ? slices.parts.get(0)
+                    : Unpooled.wrappedBuffer(slices.parts.size(), slices.parts.toArray(ByteBuf[]::new)), slices.passed);
+        } else if (refused == null) {
             ctx.read(); // it was all the gateway's own: nothing to wait for
-            return;
         }
-        relay(slices.parts.size() == 1 ? slices.parts.get(0)
-                : Unpooled.wrappedBuffer(slices.parts.size(), slices.parts.toArray(ByteBuf[]::new)), slices.passed);
+        if (refused != null) {
+            tunnel.protocolError(side, refused);
+        }
     }
 
-    /** What the scanner lets through, as retained slices of the buffer that was read. */
+    /**
+     * What the scanner lets through, as retained slices of the buffer that was read. The few bytes
+     * the gateway adds (a held-back header, a Ping) go in direct buffers too, so the transport
+     * writes the parts as they are rather than copying the lot into one direct buffer.
+     */
     private static final class Slices implements FrameScanner.Output {
         private final ByteBuf bytes;
+        private final ByteBufAllocator alloc;
         private final ByteBuffer view;
         private final List<ByteBuf> parts = new ArrayList<>(2);
         private int passed;
 
-        Slices(ByteBuf bytes) {
+        Slices(ByteBuf bytes, ByteBufAllocator alloc) {
             this.bytes = bytes;
+            this.alloc = alloc;
             this.view = bytes.nioBuffer(bytes.readerIndex(), bytes.readableBytes());
         }
 
@@ -127,7 +165,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void passHeld(byte[] held, int length) {
-            parts.add(Unpooled.copiedBuffer(held, 0, length));
+            parts.add(alloc.directBuffer(length).writeBytes(held, 0, length));
             passed += length;
         }
 

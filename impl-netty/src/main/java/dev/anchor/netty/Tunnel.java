@@ -48,6 +48,9 @@ final class Tunnel {
             backendFinished = true;
         }
         Channel to = other(from);
+        if (liveness != null) {
+            liveness.streamEnded(to == client ? Side.CLIENT : Side.BACKEND); // no Ping can follow a FIN
+        }
         Ends.shutdownOutputOnFlush(to).addListener((ChannelFutureListener) sent -> {
             if (!sent.isSuccess()) {
                 failed(to, sent.cause());
@@ -149,6 +152,11 @@ final class Tunnel {
 
     void written(Side side) {
         writesInFlight[side.ordinal()]--;
+        progressed(side);
+    }
+
+    /** Part of a write toward {@code side} went out: that peer is slow, perhaps, but not stalled. */
+    void progressed(Side side) {
         lastProgress[side.ordinal()] = System.nanoTime();
     }
 
@@ -189,7 +197,12 @@ final class Tunnel {
     /** Writes one of the gateway's own frames toward {@code side}, tracked like any other write. */
     void write(Side side, ByteBuffer frame) {
         writing(side);
-        leg(side).writeAndFlush(Unpooled.wrappedBuffer(frame)).addListener(f -> written(side));
+        leg(side).writeAndFlush(Unpooled.wrappedBuffer(frame)).addListener(f -> {
+            written(side);
+            if (!f.isSuccess()) {
+                failed(leg(side), f.cause()); // and why: a kernel that gave up is a death, not a reset
+            }
+        });
     }
 
     private void schedule() {
@@ -234,9 +247,10 @@ final class Tunnel {
             Ends.abort(leg);
         } else if (close != null && leg.isActive()) {
             leg.writeAndFlush(Unpooled.wrappedBuffer(close)).addListener(ChannelFutureListener.CLOSE);
-            leg.eventLoop().schedule(() -> {
+            ScheduledFuture<?> cutOff = leg.eventLoop().schedule(() -> {
                 leg.close(); // a peer that takes nothing does not hold the goodbye up for long
             }, Linger.TIME.toMillis(), TimeUnit.MILLISECONDS);
+            leg.closeFuture().addListener(closed -> cutOff.cancel(false));
         } else {
             leg.close();
         }

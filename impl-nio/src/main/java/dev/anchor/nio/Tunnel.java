@@ -145,6 +145,7 @@ final class Tunnel implements LegHandler, Stoppable {
                 try {
                     scanner.scan(bytes, this);
                 } catch (FrameException e) {
+                    flow.dropped(n - inFlightBytes); // what came before the forbidden frame is queued, ahead of the Close
                     protocolError(side, e);
                     return false;
                 }
@@ -199,6 +200,9 @@ final class Tunnel implements LegHandler, Stoppable {
         }
 
         private void finish() {
+            if (liveness != null) {
+                liveness.streamEnded(side.other()); // no Ping can follow a FIN
+            }
             destination.shutdownOutput();
             if (--directionsOpen == 0) {
                 end(CloseReason.COMPLETED, null, null, null);

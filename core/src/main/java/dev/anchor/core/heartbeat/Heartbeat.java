@@ -113,7 +113,15 @@ public final class Heartbeat {
      * timeout is longer: a caller that sleeps until the timeout would miss the next Ping.
      */
     public long nextCheck() {
+        if (stopped) {
+            return Long.MAX_VALUE;
+        }
         return awaiting ? pingSentAt + Math.min(timeoutNanos, intervalNanos) : lastHeard + intervalNanos;
+    }
+
+    /** How long a Ping waits for its answer, in nanoseconds. */
+    public long timeoutNanos() {
+        return timeoutNanos;
     }
 
     /** The round trip of the last answered Ping in nanoseconds, or -1 if none was answered yet. */
@@ -123,7 +131,8 @@ public final class Heartbeat {
 
     /**
      * No more Pings: a Close went toward this leg, and a peer that received a Close need not
-     * answer a Ping (RFC 6455 section 5.5.2), so silence from now on proves nothing.
+     * answer a Ping (RFC 6455 section 5.5.2), or the stream toward it has ended and a Ping cannot
+     * reach it; either way silence from now on proves nothing.
      */
     public void stop() {
         stopped = true;

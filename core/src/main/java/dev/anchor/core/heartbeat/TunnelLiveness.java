@@ -106,9 +106,34 @@ public final class TunnelLiveness {
     }
     // end::liveness[]
 
-    /** When {@link #pingIfDue} or {@link #dead} may next change their answer, in the clock's nanoseconds. */
+    /**
+     * When {@link #pingIfDue} or {@link #dead} may next change their answer, in the clock's
+     * nanoseconds; {@link Long#MAX_VALUE} once the endpoints are closing. A Ping that is due but
+     * waits for a frame boundary is not a timer's business: the relay sends it when the boundary
+     * passes. Its leg is looked at again one timeout later, which is never after the deadline of
+     * a Ping the relay sent in between, so a timer that sleeps until then misses nothing and does
+     * not spin while a long frame streams.
+     */
     public long nextCheck() {
-        return Math.min(client.nextCheck(), backend.nextCheck());
+        if (closing()) {
+            return Long.MAX_VALUE;
+        }
+        long now = clock.getAsLong();
+        return Math.min(nextCheck(Side.CLIENT, now), nextCheck(Side.BACKEND, now));
+    }
+
+    private long nextCheck(Side side, long now) {
+        Heartbeat h = heartbeat(side);
+        return h.check(now) == Heartbeat.Verdict.PING ? now + h.timeoutNanos() : h.nextCheck();
+    }
+
+    /**
+     * The gateway passed a FIN on toward {@code side}: nothing more can be written to it, Pings
+     * included, so its heartbeat stops. (Its own direction may go on; the idle timeout and TCP
+     * keepalive still watch it.)
+     */
+    public void streamEnded(Side side) {
+        heartbeat(side).stop();
     }
 
     /** True when a Ping toward {@code side} is due but waits for a frame boundary. */

@@ -129,6 +129,38 @@ class TunnelLivenessTest {
     }
 
     @Test
+    void aPingWaitingForAFrameBoundaryIsLookedAtAgainOneTimeoutLaterNotAtOnce() throws FrameException {
+        feed(live.scannerFrom(Side.BACKEND), HexFormat.of().parseHex("827e03e8")); // a long frame toward the client
+        clock.addAndGet(INTERVAL.toNanos());
+        assertThat(live.pingIfDue(Side.CLIENT)).isNull();
+        long now = clock.get();
+
+        assertThat(live.nextCheck()).as("no timer that fires at once, again and again").isEqualTo(now + TIMEOUT.toNanos());
+        clock.addAndGet(TIMEOUT.toNanos() / 2);
+        feed(live.scannerFrom(Side.BACKEND), new byte[1000]);
+        assertThat(live.pingIfDue(Side.CLIENT)).as("the relay sends it at the boundary").isNotNull();
+        assertThat(live.nextCheck()).as("the first look is before that Ping's deadline")
+                .isLessThanOrEqualTo(clock.get() + TIMEOUT.toNanos());
+    }
+
+    @Test
+    void aStreamThatEndedGetsNoPingsAndItsSilenceIsNotDeath() {
+        live.streamEnded(Side.BACKEND);
+        clock.addAndGet(INTERVAL.toNanos() + TIMEOUT.toNanos() * 3);
+
+        assertThat(live.pingIfDue(Side.BACKEND)).isNull();
+        assertThat(live.dead()).isNull();
+        assertThat(live.nextCheck()).as("only the client's heartbeat is left").isLessThan(Long.MAX_VALUE);
+    }
+
+    @Test
+    void onceClosingThereIsNothingToWakeUpFor() throws FrameException {
+        feed(live.scannerFrom(Side.CLIENT), masked(0x88, new byte[] {0x03, (byte) 0xe8}));
+
+        assertThat(live.nextCheck()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void nextCheckIsTheEarliestLegDeadline() {
         assertThat(live.nextCheck()).isEqualTo(1_000 + INTERVAL.toNanos());
     }
