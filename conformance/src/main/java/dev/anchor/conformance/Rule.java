@@ -99,7 +99,8 @@ public enum Rule {
     HB_10(REQUIRED, "in ping mode a frame RFC 6455 forbids ends the tunnel: its sender gets Close 1002, the other side Close 1001"),
     HB_11(REQUIRED, "once an endpoint has sent Close, the gateway sends no more Pings"),
     HB_12(REQUIRED, "a peer whose packets vanish (no FIN, no RST) is found by heartbeats within interval + timeout, and by TCP keepalive alone within its probes' time"),
-    HB_13(REQUIRED, "TCP_USER_TIMEOUT is honoured where the implementation can set it, and refused at start, naming the key, where it cannot");
+    HB_13(REQUIRED, "TCP_USER_TIMEOUT is honoured where the implementation can set it, and refused at start, naming the key, where it cannot"),
+    HB_14(REQUIRED, "in ping mode a half-closed tunnel keeps its open direction: no Ping follows a FIN, and the leg that got the FIN is not declared dead for its silence");
     // end::catalogue[]
 
     private final Strength strength;

@@ -285,9 +285,12 @@ public abstract class HeartbeatRules extends RuleGroup {
     void hb10_aForbiddenFrameEndsTheTunnel() throws Exception {
         TunnelRules.Tunnel t = tunnel(c -> pinging(c, leg(NEVER, NEVER), leg(NEVER, NEVER)));
 
-        t.client().write(Frame.text("unmasked, from a client").encode(false, new Random(3)));
+        // a good frame and a forbidden one in one segment: the good one still arrives, whole, before the Close
+        Frame good = Frame.binary(Payloads.pattern(5, 3000));
+        t.client().write(Payloads.concat(good.encode(true, new Random(3)), Frame.text("unmasked, from a client").encode(false, new Random(3))));
 
         Frame toOffender = t.client().readFrame();
+        assertThat(t.backend().readFrame()).isEqualTo(good);
         Frame toOther = t.backend().readFrame();
         assertThat(toOffender.opcode()).isEqualTo(Frame.CLOSE);
         assertThat(toOffender.closeCode()).isEqualTo(1002);
@@ -309,6 +312,22 @@ public abstract class HeartbeatRules extends RuleGroup {
         // neither peer says anything more for three would-be intervals: no Pings, and nobody is declared dead
         assertThat(t.client().quietFor(INTERVAL.multipliedBy(3))).as("the client gets nothing").isTrue();
         assertThat(t.backend().quietFor(INTERVAL)).as("the backend gets nothing").isTrue();
+        assertThat(t.gateway().status().tunnels()).isEqualTo(1);
+    }
+
+    @Test
+    @Conforms(Rule.HB_14)
+    void hb14_aHalfClosedTunnelIsNotPingedShut() throws Exception {
+        TunnelRules.Tunnel t = tunnel(c -> pinging(c, leg(NEVER, NEVER), leg(INTERVAL, TIMEOUT)));
+
+        t.client().shutdownOutput(); // the client is done sending; the backend may go on
+        assertThat(t.backend().awaitEnd(TestTime.PROMPT)).as("the backend sees the client's FIN").isEqualTo(Ending.EOF);
+        // the backend says nothing for longer than its interval and timeout: it cannot be pinged, so it is not dead
+        TestTime.pace(INTERVAL.plus(TIMEOUT).multipliedBy(2));
+
+        Frame late = Frame.text("a late answer");
+        t.backend().send(late);
+        assertThat(t.client().readFrame()).isEqualTo(late);
         assertThat(t.gateway().status().tunnels()).isEqualTo(1);
     }
 
