@@ -3,7 +3,9 @@ package dev.anchor.cli;
 import dev.anchor.core.config.ConfigValues;
 import dev.anchor.core.config.Endpoint;
 import dev.anchor.core.config.GatewayConfig;
+import dev.anchor.core.config.HeartbeatConfig;
 import dev.anchor.core.config.RouteConfig;
+import dev.anchor.core.config.TcpOptions;
 import dev.anchor.core.gateway.AdminEndpoints;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -23,13 +25,30 @@ final class Summary {
                     r.balance().configName());
         }
         var t = config.timeouts();
-        out.printf("  timeouts: head %s, connect %s, handshake %s, idle %s; tunnel buffer %s per direction%n",
+        out.printf("  timeouts: head %s, connect %s, handshake %s, idle %s, write %s; tunnel buffer %s per direction%n",
                 ConfigValues.describe(t.head()), ConfigValues.describe(t.connect()),
                 ConfigValues.describe(t.handshake()), ConfigValues.describe(t.idle()),
-                ConfigValues.describeBytes(config.tunnelBuffer()));
+                ConfigValues.describe(t.write()), ConfigValues.describeBytes(config.tunnelBuffer()));
+        HeartbeatConfig hb = config.heartbeat();
+        if (hb.pings()) {
+            out.printf("  heartbeat: ping; client every %s (answer within %s), backend every %s (answer within %s)%n",
+                    ConfigValues.describe(hb.client().interval()), ConfigValues.describe(hb.client().timeout()),
+                    ConfigValues.describe(hb.backend().interval()), ConfigValues.describe(hb.backend().timeout()));
+        } else {
+            out.printf("  heartbeat: off (the idle timeout is the only guard)%n");
+        }
+        out.printf("  tcp: client %s; backend %s%n", tcp(config.tcpClient()), tcp(config.tcpBackend()));
         if (config.admin()) {
             out.printf("  admin: %s%n", String.join(" ", AdminEndpoints.PATHS));
         }
         out.flush();
+    }
+
+    private static String tcp(TcpOptions options) {
+        TcpOptions.Keepalive k = options.keepalive();
+        String keepalive = k == null ? "keepalive as the system sets it"
+                : "keepalive after " + ConfigValues.describe(k.idle()) + ", every " + ConfigValues.describe(k.interval())
+                        + ", " + k.count() + " probes";
+        return options.setsUserTimeout() ? keepalive + ", user timeout " + ConfigValues.describe(options.userTimeout()) : keepalive;
     }
 }

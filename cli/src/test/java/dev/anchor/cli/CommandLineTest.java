@@ -44,8 +44,28 @@ class CommandLineTest {
         assertThat(r.out())
                 .contains("blocking gateway would listen on 127.0.0.1:8080")
                 .contains("/chat", "127.0.0.1:9001, 127.0.0.1:9002", "least-tunnels")
-                .contains("idle 5m")
+                .contains("idle 5m", "write 1m")
+                .contains("heartbeat: off")
+                .contains("tcp: client keepalive after 1m, every 10s, 3 probes")
                 .contains("configuration OK");
+    }
+
+    @Test
+    void theExampleWithPingModeTurnedOnReadsItsHeartbeat(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("ping.yaml");
+        Files.writeString(file, Files.readString(EXAMPLE).replace("  mode: off", "  mode: ping"));
+        Result r = run("run", "--config", file.toString(), "--check");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("heartbeat: ping; client every 30s (answer within 10s), backend every 30s");
+    }
+
+    @Test
+    void aUserTimeoutIsRefusedWhereItCannotBeSet(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("user-timeout.yaml");
+        Files.writeString(file, Files.readString(EXAMPLE).replace("    # user-timeout: 30s", "    user-timeout: 30s"));
+        Result r = run("run", "--config", file.toString(), "--impl", "nio");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("tcp.backend.user-timeout", "nio");
     }
 
     @Test
