@@ -8,11 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.anchor.core.route.BalancerKind;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -67,7 +69,7 @@ public final class ConfigLoader {
     // tag::config-keys[]
     private static GatewayConfig read(Node root) {
         root.only("implementation", "listen", "event-loops", "limits", "timeouts", "tunnel", "routes", "admin",
-                "blocking", "heartbeat", "tcp");
+                "blocking", "heartbeat", "tcp", "upstream");
         GatewayConfig.Builder b = GatewayConfig.builder();
         root.text("implementation").ifPresent(b::implementation);
         root.text("listen").ifPresent(t -> b.listen(ConfigValues.hostPort("listen", t, 0)));
@@ -115,6 +117,8 @@ public final class ConfigLoader {
         blocking.text("threads").ifPresent(t -> b.blockingThreads(
                 choice(blocking.key("threads"), t, ThreadKind.class, List.of("virtual", "platform"))));
 
+        b.upstreamSource(upstream(root.section("upstream", "source", "addresses", "ports", "set-aside")));
+
         List<Node> routes = root.list("routes");
         for (Node route : routes) {
             b.route(route(route));
@@ -142,6 +146,43 @@ public final class ConfigLoader {
                 .map(t -> ConfigValues.duration(leg.key("user-timeout"), t))
                 .orElse(Duration.ZERO);
         return new TcpOptions(keepalive, userTimeout);
+    }
+
+    private static UpstreamSource upstream(Node upstream) {
+        UpstreamSource.Mode mode = upstream.text("source")
+                .map(t -> choice(upstream.key("source"), t, UpstreamSource.Mode.class, List.of("kernel", "pool")))
+                .orElse(UpstreamSource.Mode.KERNEL);
+        if (mode == UpstreamSource.Mode.KERNEL) {
+            // the kernel picks both address and port, so these would be silently ignored
+            for (String key : List.of("addresses", "ports", "set-aside")) {
+                if (upstream.has(key)) {
+                    throw new ConfigException(upstream.key(key),
+                            "only used with source: pool; remove it, or set upstream.source: pool");
+                }
+            }
+            return UpstreamSource.KERNEL;
+        }
+        List<InetAddress> addresses = new ArrayList<>();
+        Map<InetAddress, String> from = new HashMap<>();
+        List<Node> entries = upstream.has("addresses") && !upstream.json().get("addresses").isArray()
+                ? List.of(new Node(upstream.key("addresses"), upstream.json().get("addresses")))
+                : upstream.list("addresses");
+        for (Node entry : entries) {
+            String text = entry.scalar();
+            for (InetAddress a : ConfigValues.sourceAddresses(entry.path(), text)) {
+                String earlier = from.putIfAbsent(a, entry.path());
+                if (earlier != null) {
+                    throw ConfigException.invalid(entry.path(), text, "addresses no other entry has; "
+                            + a.getHostAddress() + " is already in " + earlier);
+                }
+                addresses.add(a);
+            }
+        }
+        PortRange ports = upstream.text("ports").map(t -> PortRange.parse(upstream.key("ports"), t)).orElse(null);
+        Duration setAside = upstream.text("set-aside")
+                .map(t -> ConfigValues.duration(upstream.key("set-aside"), t))
+                .orElse(UpstreamSource.TIME_WAIT);
+        return UpstreamSource.pool(addresses, ports, setAside);
     }
 
     private static RouteConfig route(Node route) {
@@ -185,6 +226,12 @@ public final class ConfigLoader {
                             + "; the keys here are " + known);
                 }
             }
+        }
+
+        /** Present and not null: a key written with no value counts as absent, as everywhere. */
+        boolean has(String name) {
+            JsonNode child = json.get(name);
+            return child != null && !child.isNull();
         }
 
         Node section(String name, String... allowed) {

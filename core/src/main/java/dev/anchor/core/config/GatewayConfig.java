@@ -2,12 +2,14 @@ package dev.anchor.core.config;
 
 import dev.anchor.core.http.HeadLimits;
 import dev.anchor.core.route.BalancerKind;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -28,7 +30,8 @@ public record GatewayConfig(
         int eventLoops,
         HeartbeatConfig heartbeat,
         TcpOptions tcpClient,
-        TcpOptions tcpBackend) {
+        TcpOptions tcpBackend,
+        UpstreamSource upstream) {
 
     /** The event-loop threads to run: {@code event-loops}, or one per available core when it is 0. */
     public int eventLoopThreads() {
@@ -48,6 +51,12 @@ public record GatewayConfig(
             }
         }
     }
+
+    /**
+     * The most source pairs one backend's pool may have. A process cannot hold more sockets than
+     * fs.nr_open allows (1,048,576 by default on Linux), and the pool keeps state for every pair.
+     */
+    public static final int MAX_SLOTS = 1 << 20;
 
     /** The implementations a configuration may name, whether or not this build contains them. */
     public static final List<String> IMPLEMENTATIONS = List.of("blocking", "nio", "netty");
@@ -78,6 +87,7 @@ public record GatewayConfig(
         b.heartbeat = heartbeat;
         b.tcpClient = tcpClient;
         b.tcpBackend = tcpBackend;
+        b.upstream = upstream;
         return b;
     }
 
@@ -97,6 +107,7 @@ public record GatewayConfig(
         private HeartbeatConfig heartbeat = HeartbeatConfig.OFF;
         private TcpOptions tcpClient = TcpOptions.DEFAULT;
         private TcpOptions tcpBackend = TcpOptions.DEFAULT;
+        private UpstreamSource upstream = UpstreamSource.KERNEL;
 
         private Builder() {
         }
@@ -225,6 +236,54 @@ public record GatewayConfig(
             return this;
         }
 
+        /**
+         * Who picks the source address and port of upstream connections. A pool's keys must all be
+         * there and make sense; kernel mode takes none of them, since it would ignore them.
+         */
+        public Builder upstreamSource(UpstreamSource source) {
+            if (!source.pooled()) {
+                if (!source.addresses().isEmpty()) {
+                    throw onlyInPool("upstream.addresses");
+                }
+                if (source.ports() != null) {
+                    throw onlyInPool("upstream.ports");
+                }
+                this.upstream = source;
+                return this;
+            }
+            if (source.addresses().isEmpty()) {
+                throw new ConfigException("upstream.addresses", "source: pool needs the source addresses to bind, "
+                        + "e.g. addresses: 127.0.0.2-127.0.0.5");
+            }
+            Set<InetAddress> seen = new HashSet<>();
+            for (InetAddress a : source.addresses()) {
+                if (!seen.add(a)) {
+                    throw ConfigException.invalid("upstream.addresses", a.getHostAddress(), "each source address once");
+                }
+            }
+            if (source.ports() == null) {
+                throw new ConfigException("upstream.ports", "source: pool needs the source ports to bind, "
+                        + "e.g. ports: 40000-40999");
+            }
+            if (source.ports().low() < PortRange.LOWEST) {
+                throw ConfigException.invalid("upstream.ports", source.ports(), PortRange.FORM);
+            }
+            long slots = (long) source.addresses().size() * source.ports().count();
+            if (slots > MAX_SLOTS) {
+                throw new ConfigException("upstream", String.format(Locale.ROOT,
+                        "%,d source addresses x %,d ports = %,d pairs per backend is more than a process can hold "
+                                + "sockets for (at most %,d, the Linux default of fs.nr_open); use fewer addresses or ports",
+                        source.addresses().size(), source.ports().count(), slots, MAX_SLOTS));
+            }
+            positive("upstream.set-aside", source.setAside());
+            this.upstream = source;
+            return this;
+        }
+
+        private static ConfigException onlyInPool(String key) {
+            return new ConfigException(key, "only used with source: pool; remove it, or set upstream.source: pool");
+        }
+
         /** Event-loop threads of the nio and netty implementations; 0 means one per available core. */
         public Builder eventLoops(long n) {
             this.eventLoops = (int) count("event-loops", n, 0, 256);
@@ -243,8 +302,27 @@ public record GatewayConfig(
                             "a prefix no earlier route has; each prefix may appear once");
                 }
             }
+            if (upstream.pooled()) {
+                everyBackendHasASource();
+            }
             return new GatewayConfig(implementation, listen, new HeadLimits(headBytes, headFields), timeouts,
-                    tunnelBuffer, routes, admin, adminAllow, blockingThreads, eventLoops, heartbeat, tcpClient, tcpBackend);
+                    tunnelBuffer, routes, admin, adminAllow, blockingThreads, eventLoops, heartbeat, tcpClient, tcpBackend,
+                    upstream);
+        }
+
+        /** An IPv6 backend cannot be reached from an IPv4 source, nor the other way round. */
+        private void everyBackendHasASource() {
+            for (int i = 0; i < routes.size(); i++) {
+                List<Endpoint> backends = routes.get(i).backends();
+                for (int j = 0; j < backends.size(); j++) {
+                    InetAddress backend = backends.get(j).address().getAddress();
+                    if (upstream.addressesFor(backend).isEmpty()) {
+                        String family = backend instanceof Inet6Address ? "IPv6" : "IPv4";
+                        throw new ConfigException("upstream.addresses", "no " + family + " source address for backend "
+                                + backends.get(j) + " (routes[" + i + "].backends[" + j + "]); add one, or use source: kernel");
+                    }
+                }
+            }
         }
 
         private static long size(String key, long bytes, long min, long max) {
