@@ -31,4 +31,9 @@ public sealed interface UpstreamSlots permits PooledSlots, KernelSlots {
 
     /** Whether leases carry an address to bind: pool mode. */
     boolean binds();
+
+    /** The kernel's ephemeral ports toward {@code endpoint}, counted against {@code range}. */
+    static UpstreamSlots kernel(String name, InetSocketAddress endpoint, KernelPortRange range) {
+        return new KernelSlots(name, endpoint, range);
+    }
 }

@@ -12,9 +12,19 @@ public enum ConnectFailure {
     REFUSED,
     TIMED_OUT,
     UNREACHABLE,
-    /** The gateway had no source address and port left for this backend (EADDRNOTAVAIL). */
+    /**
+     * The kernel refused the source address and port: "Address already in use" at bind, "Cannot
+     * assign requested address" (EADDRNOTAVAIL) at connect.
+     */
     NO_SOURCE_PORT,
+    /** The gateway's own pool had no free source slot toward this backend; no SYN was sent. */
+    NO_CAPACITY,
     OTHER;
+
+    /** Whether the failure was a shortage of source ports, the gateway's own or the kernel's: a 503, not a 502. */
+    public boolean isCapacity() {
+        return this == NO_SOURCE_PORT || this == NO_CAPACITY;
+    }
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -1,10 +1,12 @@
 package dev.anchor.core.gateway;
 
+import dev.anchor.core.capacity.SlotLease;
 import dev.anchor.core.route.Backend;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,13 +36,23 @@ public final class ConnectionRegistry {
         clients.decrementAndGet();
     }
 
-    /** A connect to {@code backend} begins; pair with {@link #upstreamClosed(Backend)}. */
-    public void upstreamOpening(Backend backend) {
-        upstreams.incrementAndGet();
-        backend.connecting();
+    /**
+     * A connect to {@code backend} may begin: a lease on a source slot toward it, or empty when its
+     * slots are all taken (then no socket is made and nothing is counted open). Pair each lease with
+     * {@link #upstreamClosed(Backend, SlotLease)}.
+     */
+    public Optional<SlotLease> upstreamOpening(Backend backend) {
+        Optional<SlotLease> lease = backend.slots().acquire();
+        if (lease.isPresent()) {
+            upstreams.incrementAndGet();
+            backend.connecting();
+        }
+        return lease;
     }
 
-    public void upstreamClosed(Backend backend) {
+    /** The upstream connection is gone, however it ended: its slot goes back, unless the kernel refused it. */
+    public void upstreamClosed(Backend backend, SlotLease lease) {
+        lease.release();
         upstreams.decrementAndGet();
         backend.disconnected();
     }

@@ -1,7 +1,11 @@
 package dev.anchor.core.gateway;
 
+import dev.anchor.core.capacity.Capacity;
+import dev.anchor.core.capacity.SlotCounts;
+import dev.anchor.core.capacity.UpstreamSlots;
 import dev.anchor.core.route.Backend;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -9,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The metrics every implementation exports, under the same names: the one place they are defined.
@@ -48,6 +53,47 @@ public final class GatewayMetrics {
                     .register(registry);
         }
     }
+
+    // tag::capacity-metrics[]
+    /**
+     * Per backend endpoint: its capacity, its slots by state, and the slots refused, by the pool
+     * (full) or by the kernel (set aside). An unknown capacity (kernel mode, range unreadable) is NaN.
+     */
+    void bind(Capacity capacity) {
+        for (UpstreamSlots s : capacity.endpoints()) {
+            slotGauge("anchor.upstream.slots.capacity", "Source slots toward one backend endpoint: sources x ports",
+                    s, null, c -> c.capacityKnown() ? c.capacity() : Double.NaN);
+            slotGauge("anchor.upstream.slots", "Source slots toward one backend endpoint, by state", s, "in_use",
+                    SlotCounts::inUse);
+            slotGauge("anchor.upstream.slots", "Source slots toward one backend endpoint, by state", s, "free",
+                    c -> c.capacityKnown() ? c.free() : Double.NaN);
+            slotGauge("anchor.upstream.slots", "Source slots toward one backend endpoint, by state", s, "set_aside",
+                    SlotCounts::setAside);
+            FunctionCounter.builder("anchor.upstream.slots.refused", s, x -> x.counts().refusals())
+                    .description("Acquires that found no free slot (pool), or slots the kernel refused (kernel)")
+                    .tag("backend", s.name()).tag("by", "pool").register(registry);
+            FunctionCounter.builder("anchor.upstream.slots.refused", s, x -> x.counts().kernelRefusals())
+                    .description("Acquires that found no free slot (pool), or slots the kernel refused (kernel)")
+                    .tag("backend", s.name()).tag("by", "kernel").register(registry);
+        }
+    }
+
+    private void slotGauge(String name, String description, UpstreamSlots slots, String state,
+                           ToDoubleFunction<SlotCounts> value) {
+        Gauge.Builder<UpstreamSlots> b = Gauge.builder(name, slots, s -> value.applyAsDouble(s.counts()))
+                .description(description).tag("backend", slots.name());
+        (state == null ? b : b.tag("state", state)).register(registry);
+    }
+
+    /** A client turned away by the gateway itself, e.g. {@code capacity}: no source port toward any backend. */
+    void clientRefused(String reason) {
+        Counter.builder("anchor.clients.refused")
+                .description("Clients the gateway turned away before reaching a backend, by reason")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
+    }
+    // end::capacity-metrics[]
 
     private void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);

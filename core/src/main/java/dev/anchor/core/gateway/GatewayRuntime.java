@@ -1,5 +1,6 @@
 package dev.anchor.core.gateway;
 
+import dev.anchor.core.capacity.Capacity;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.config.RouteConfig;
 import dev.anchor.core.route.Backend;
@@ -19,6 +20,7 @@ import java.util.Map;
 public final class GatewayRuntime {
     private final String implementation;
     private final GatewayConfig config;
+    private final Capacity capacity;
     private final Router router;
     private final GatewayMetrics metrics;
     private final ConnectionRegistry connections;
@@ -32,22 +34,24 @@ public final class GatewayRuntime {
     public GatewayRuntime(String implementation, GatewayConfig config) {
         this.implementation = implementation;
         this.config = config;
-        this.router = new Router(routes(config));
+        this.capacity = Capacity.of(config);
+        this.router = new Router(routes(config, capacity));
         this.metrics = new GatewayMetrics(implementation);
         this.connections = new ConnectionRegistry(metrics);
         this.metrics.bind(connections, router.backends());
+        this.metrics.bind(capacity);
         this.clientHeartbeat = metrics.heartbeat(Side.CLIENT);
         this.backendHeartbeat = metrics.heartbeat(Side.BACKEND);
         this.relay = new HandshakeRelay(router, new AdminEndpoints(config.admin(), config.adminAllow(), metrics, this::status), metrics);
     }
 
-    /** One {@link Backend} per distinct endpoint, shared by every route that names it. */
-    private static List<Route> routes(GatewayConfig config) {
+    /** One {@link Backend} per distinct endpoint, shared by every route that names it, with its slots. */
+    private static List<Route> routes(GatewayConfig config, Capacity capacity) {
         Map<InetSocketAddress, Backend> endpoints = new HashMap<>();
         List<Route> routes = new ArrayList<>();
         for (RouteConfig rc : config.routes()) {
             List<Backend> pool = rc.backends().stream()
-                    .map(e -> endpoints.computeIfAbsent(e.address(), a -> new Backend(e.text(), a)))
+                    .map(e -> endpoints.computeIfAbsent(e.address(), a -> new Backend(e.text(), a, capacity.slots(a))))
                     .distinct()
                     .toList();
             routes.add(new Route(rc.path(), pool, rc.balance().create()));
@@ -61,6 +65,11 @@ public final class GatewayRuntime {
 
     public GatewayConfig config() {
         return config;
+    }
+
+    /** The upstream source slots of every backend endpoint, and their arithmetic. */
+    public Capacity capacity() {
+        return capacity;
     }
 
     public Router router() {
@@ -108,7 +117,8 @@ public final class GatewayRuntime {
                 withTunnels
                         ? connections.tunnels().stream().map(GatewayStatus.TunnelStatus::of).toList()
                         : List.of(),
-                transport);
+                transport,
+                GatewayStatus.CapacityStatus.of(capacity));
     }
 
     public GatewayStatus status() {

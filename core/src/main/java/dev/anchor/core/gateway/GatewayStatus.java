@@ -1,6 +1,9 @@
 package dev.anchor.core.gateway;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.anchor.core.capacity.Capacity;
+import dev.anchor.core.capacity.SlotCounts;
+import dev.anchor.core.capacity.UpstreamSlots;
 import java.util.List;
 
 /**
@@ -9,6 +12,8 @@ import java.util.List;
  *
  * @param transport the I/O transport underneath, for an implementation that has a choice of them
  *                  ({@code epoll} or {@code nio} for Netty); null, and absent from the JSON, otherwise
+ * @param capacity  the upstream source slots: how many connections each backend endpoint can take,
+ *                  how many are in use, and the arithmetic behind the numbers
  */
 public record GatewayStatus(
         String implementation,
@@ -19,15 +24,8 @@ public record GatewayStatus(
         int tunnels,
         List<BackendStatus> backends,
         List<TunnelStatus> tunnelList,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String transport) {
-
-    /** A status without a transport: the implementation has only one. */
-    public GatewayStatus(String implementation, String listen, long uptimeMillis, int clientConnections,
-                         int upstreamConnections, int tunnels, List<BackendStatus> backends,
-                         List<TunnelStatus> tunnelList) {
-        this(implementation, listen, uptimeMillis, clientConnections, upstreamConnections, tunnels, backends,
-                tunnelList, null);
-    }
+        @JsonInclude(JsonInclude.Include.NON_NULL) String transport,
+        CapacityStatus capacity) {
 
     public record BackendStatus(String backend, int connections) {
     }
@@ -45,4 +43,28 @@ public record GatewayStatus(
                     FlowStatus.of(t.upstream()), FlowStatus.of(t.downstream()));
         }
     }
+
+    // tag::capacity-status[]
+    /**
+     * The seed's arithmetic for this configuration: {@code formula} is how the total comes about
+     * (e.g. {@code 3 endpoints x 8 = 24}); each endpoint has its own formula and counts. A count the
+     * gateway cannot know (kernel mode without a readable port range) is -1.
+     */
+    public record CapacityStatus(String mode, String formula, SlotCounts total, List<EndpointStatus> endpoints,
+                                 List<String> notes) {
+        static CapacityStatus of(Capacity capacity) {
+            return new CapacityStatus(capacity.mode().configName(), capacity.formula(),
+                    capacity.total(),
+                    capacity.endpoints().stream().map(EndpointStatus::of).toList(),
+                    capacity.notes());
+        }
+    }
+
+    public record EndpointStatus(String backend, String formula, SlotCounts slots) {
+        static EndpointStatus of(UpstreamSlots s) {
+            return new EndpointStatus(s.name(), s.formula(), s.counts());
+        }
+    }
+
+    // end::capacity-status[]
 }

@@ -75,12 +75,27 @@ public final class HandshakeRelay {
         return rejected(Rejection.of(408, "the request head did not arrive in time"));
     }
 
-    /** Every candidate failed; 504 if any of them timed out, else 502. */
+    /** How long a client refused for capacity is asked to wait; tunnels end when they end, so this is a guess. */
+    static final int CAPACITY_RETRY_AFTER_SECONDS = 5;
+
+    // tag::connect-failed[]
+    /**
+     * Every candidate failed. When each failure was a shortage of source ports (the gateway's pool
+     * was full, or the kernel refused the pair), the gateway is at capacity: 503 with Retry-After,
+     * counted as such. Otherwise 504 if any connect timed out, else 502.
+     */
     public ByteBuffer connectFailed(List<ConnectFailure> failures) {
+        if (!failures.isEmpty() && failures.stream().allMatch(ConnectFailure::isCapacity)) {
+            metrics.clientRefused("capacity");
+            return rejected(Rejection.of(503, "no free source port toward any backend of this route ("
+                            + failures.stream().map(ConnectFailure::label).toList() + "); see /status for capacity")
+                    .with("Retry-After", Integer.toString(CAPACITY_RETRY_AFTER_SECONDS)));
+        }
         boolean timedOut = failures.contains(ConnectFailure.TIMED_OUT);
         return rejected(Rejection.of(timedOut ? 504 : 502,
                 "no backend accepted a connection (" + failures.stream().map(ConnectFailure::label).toList() + ")"));
     }
+    // end::connect-failed[]
 
     public ByteBuffer handshakeTimedOut() {
         return rejected(Rejection.of(504, "the backend did not answer the handshake in time"));

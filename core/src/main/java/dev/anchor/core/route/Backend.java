@@ -1,23 +1,36 @@
 package dev.anchor.core.route;
 
+import dev.anchor.core.capacity.KernelPortRange;
+import dev.anchor.core.capacity.UpstreamSlots;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One backend endpoint (ip:port) and how many upstream connections the gateway holds to it. One
- * object per endpoint, however many routes name it, so the count is the endpoint's real load.
+ * One backend endpoint (ip:port), how many upstream connections the gateway holds to it, and the
+ * source slots those connections come from. One object per endpoint, however many routes name it,
+ * so the count is the endpoint's real load and its slots are counted once.
  */
 public final class Backend {
     private final String name;
     private final InetSocketAddress address;
+    private final UpstreamSlots slots;
     private final AtomicInteger connections = new AtomicInteger();
 
+    /** A backend whose connections take the kernel's source ports, its range not known. */
     public Backend(String name, InetSocketAddress address) {
+        this(name, address, UpstreamSlots.kernel(name, address, KernelPortRange.unknown("not read")));
+    }
+
+    public Backend(String name, InetSocketAddress address, UpstreamSlots slots) {
         this.name = Objects.requireNonNull(name, "name");
         this.address = Objects.requireNonNull(address, "address");
+        this.slots = Objects.requireNonNull(slots, "slots");
         if (address.isUnresolved()) {
             throw new IllegalArgumentException("backend address is unresolved: " + address);
+        }
+        if (!slots.endpoint().equals(address)) {
+            throw new IllegalArgumentException("the slots of " + slots.endpoint() + " given to backend " + name);
         }
     }
 
@@ -28,6 +41,11 @@ public final class Backend {
 
     public InetSocketAddress address() {
         return address;
+    }
+
+    /** The source (address, port) slots toward this endpoint: a pool's, or the kernel's ephemeral ports. */
+    public UpstreamSlots slots() {
+        return slots;
     }
 
     /** Upstream connections open or opening to this endpoint, handshakes included. */

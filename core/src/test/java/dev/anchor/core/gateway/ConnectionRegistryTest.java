@@ -3,6 +3,7 @@ package dev.anchor.core.gateway;
 import static dev.anchor.core.gateway.HandshakeRelayTest.CLIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anchor.core.capacity.SlotLease;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.route.Backend;
 import io.micrometer.core.instrument.Counter;
@@ -46,8 +47,8 @@ class ConnectionRegistryTest {
     @Test
     void upstreamConnectionsAreCountedOnTheBackendToo() {
         registry.upstreamOpening(backend);
-        registry.upstreamOpening(backend);
-        registry.upstreamClosed(backend);
+        SlotLease second = registry.upstreamOpening(backend).orElseThrow();
+        registry.upstreamClosed(backend, second);
 
         assertThat(registry.upstreamConnections()).isEqualTo(1);
         assertThat(backend.connections()).isEqualTo(1);
@@ -90,5 +91,21 @@ class ConnectionRegistryTest {
         assertThat(status.backends()).contains(new GatewayStatus.BackendStatus(backend.name(), 1));
         assertThat(status.tunnelList()).singleElement().satisfies(t -> assertThat(t.client()).isEqualTo("127.0.0.1:50000"));
         assertThat(runtime.status(false).tunnelList()).isEmpty();
+        assertThat(status.capacity().mode()).isEqualTo("kernel");
+        assertThat(status.capacity().endpoints()).hasSize(2)
+                .allSatisfy(e -> assertThat(e.formula()).contains("the kernel's choice"));
+        assertThat(status.capacity().total().inUse()).isEqualTo(1);
+    }
+
+    @Test
+    void aClosedUpstreamHandsItsSlotBackOnceAndTheCountsReturnToZero() {
+        SlotLease lease = registry.upstreamOpening(backend).orElseThrow();
+        assertThat(backend.slots().counts().inUse()).isEqualTo(1);
+
+        registry.upstreamClosed(backend, lease);
+
+        assertThat(lease.ended()).isTrue();
+        assertThat(backend.slots().counts().inUse()).isZero();
+        assertThat(registry.upstreamConnections()).isZero();
     }
 }

@@ -166,6 +166,23 @@ class HandshakeRelayTest {
     }
 
     @Test
+    void connectFailedIs503WithRetryAfterWhenEveryCandidateLackedASourcePort() {
+        Page page = page(relay.connectFailed(List.of(ConnectFailure.NO_CAPACITY, ConnectFailure.NO_SOURCE_PORT)));
+
+        assertThat(page.head().status()).isEqualTo(503);
+        assertThat(page.head().headers().first("Retry-After")).contains("5");
+        assertThat(page.body()).contains("no free source port");
+        assertThat(runtime.metrics().registry().get("anchor.clients.refused").tag("reason", "capacity")
+                .counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aShortageOfPortsOnOneCandidateAndARefusalOnAnotherIs502() {
+        assertThat(page(relay.connectFailed(List.of(ConnectFailure.NO_CAPACITY, ConnectFailure.REFUSED))).head().status())
+                .isEqualTo(502);
+    }
+
+    @Test
     void connectFailedIs502IfNoCandidateTimedOut() {
         assertThat(page(relay.connectFailed(List.of(ConnectFailure.REFUSED, ConnectFailure.UNREACHABLE))).head().status())
                 .isEqualTo(502);
