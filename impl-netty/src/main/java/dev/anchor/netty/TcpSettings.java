@@ -13,6 +13,7 @@ final class TcpSettings {
     private TcpSettings() {
     }
 
+    // tag::tcp-options[]
     /** Only the native transport can set TCP_USER_TIMEOUT; the JDK has no option for it. */
     static boolean userTimeoutSupported(Transport transport) {
         return transport.name().equals("epoll");
@@ -36,6 +37,7 @@ final class TcpSettings {
         }
         return options;
     }
+    // end::tcp-options[]
 
     @SuppressWarnings("unchecked")
     private static ChannelOption<Object> nioOption(SocketOption<?> option) {

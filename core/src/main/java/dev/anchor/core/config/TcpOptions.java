@@ -32,6 +32,7 @@ public record TcpOptions(Keepalive keepalive, Duration userTimeout) {
         return !userTimeout.isZero();
     }
 
+    // tag::keepalive[]
     /**
      * The JDK socket options these settings stand for, to set on a {@code Socket} or a
      * {@code SocketChannel} before it connects (or right after it is accepted). Empty when the
@@ -48,4 +49,5 @@ public record TcpOptions(Keepalive keepalive, Duration userTimeout) {
         options.put(ExtendedSocketOptions.TCP_KEEPCOUNT, keepalive.count());
         return options;
     }
+    // end::keepalive[]
 }

@@ -22,6 +22,7 @@ import java.nio.ByteBuffer;
  * <p>Not thread-safe: one scanner follows one direction.
  */
 // tag::frame-scanner[]
+// tag::scanner-api[]
 public final class FrameScanner {
 
     /** Where the scanned bytes go: ranges of the scanned buffer, and held bytes from earlier reads. */
@@ -40,6 +41,7 @@ public final class FrameScanner {
         /** {@code payload} is unmasked; true removes the whole frame. */
         boolean remove(int opcode, byte[] payload);
     }
+    // end::scanner-api[]
 
     private enum State { FIRST, SECOND, LENGTH, MASK, PAYLOAD }
 
@@ -71,6 +73,7 @@ public final class FrameScanner {
         this.filter = filter;
     }
 
+    // tag::refusal[]
     /**
      * Scans the bytes between {@code in}'s position and limit (the buffer is not moved) and tells
      * {@code out}, in stream order, which of them go on.
@@ -96,6 +99,7 @@ public final class FrameScanner {
             throw r.cause;
         }
     }
+    // end::refusal[]
 
     /** A refusal, with where the stream stood when it came. */
     private static final class Refused extends Exception {
@@ -112,6 +116,7 @@ public final class FrameScanner {
         }
     }
 
+    // tag::scan-loop[]
     private void scan(ByteBuffer in, Output out, int i, int limit, int passFrom, int frameBegan) throws Refused {
         while (i < limit) {
             if (state == State.PAYLOAD && !isControl()) {
@@ -167,8 +172,10 @@ public final class FrameScanner {
             out.pass(passFrom, limit);
         }
     }
+    // end::scan-loop[]
     // end::frame-scanner[]
 
+    // tag::header[]
     private void step(byte b) throws FrameException {
         int v = b & 0xff;
         switch (state) {
@@ -242,6 +249,7 @@ public final class FrameScanner {
         }
         state = State.SECOND;
     }
+    // end::header[]
 
     private void afterLength() {
         if (masked) {

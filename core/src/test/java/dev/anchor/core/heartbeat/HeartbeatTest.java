@@ -31,6 +31,7 @@ class HeartbeatTest {
         assertThat(patient.nextCheck()).isEqualTo(T0 + 2 * INTERVAL + 7);
     }
 
+    // tag::deadline[]
     @Test
     void aLegThatSaysNothingAfterThePingIsDeadAtTheTimeoutAndNotBefore() {
         long sent = T0 + INTERVAL;
@@ -39,6 +40,7 @@ class HeartbeatTest {
         assertThat(hb.check(sent + TIMEOUT - 1)).isEqualTo(Verdict.QUIET);
         assertThat(hb.check(sent + TIMEOUT)).isEqualTo(Verdict.DEAD);
     }
+    // end::deadline[]
 
     @Test
     void anyByteFromTheLegIsLife() {
