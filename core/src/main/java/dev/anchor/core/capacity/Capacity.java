@@ -39,6 +39,7 @@ public final class Capacity {
         return of(config, KernelPortRange.LINUX, System::nanoTime);
     }
 
+    // tag::per-endpoint[]
     /**
      * @param portRangeFile where the kernel's ephemeral port range is read from
      * @param nanoClock     the time in nanoseconds, for the set-aside time
@@ -63,6 +64,7 @@ public final class Capacity {
                 source.ports().low(), source.ports().high(), source.setAside(), clock);
         return new PooledSlots(e.text(), e.address(), pool);
     }
+    // end::per-endpoint[]
 
     public UpstreamSource.Mode mode() {
         return source.mode();

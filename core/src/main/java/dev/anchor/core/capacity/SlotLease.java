@@ -60,6 +60,7 @@ public final class SlotLease {
         return Optional.ofNullable(slot);
     }
 
+    // tag::end-once[]
     /** Hands the slot back. Returns false, and does nothing, if the lease had already ended. */
     public boolean release() {
         if (!ended.compareAndSet(false, true)) {
@@ -81,6 +82,7 @@ public final class SlotLease {
         owner.refused(slot);
         return true;
     }
+    // end::end-once[]
 
     public boolean ended() {
         return ended.get();

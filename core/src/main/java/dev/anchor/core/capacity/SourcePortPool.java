@@ -27,8 +27,8 @@ import java.util.function.LongSupplier;
  * <p>Thread-safe: every gateway thread shares one pool per backend. One lock guards it, held for a
  * few array operations.
  */
-// tag::source-port-pool[]
 public final class SourcePortPool {
+    // tag::pool-state[]
     private static final int FREE = 0;
     private static final int IN_USE = 1;
     private static final int SET_ASIDE = 2;
@@ -60,6 +60,7 @@ public final class SourcePortPool {
     private int inUse;
     private long refusals;
     private long kernelRefusals;
+    // end::pool-state[]
 
     /**
      * @param addresses     the source addresses, each once
@@ -97,6 +98,7 @@ public final class SourcePortPool {
         }
     }
 
+    // tag::acquire[]
     /** A free pair, or empty when every pair is in use or resting; that is counted as a refusal. */
     public Optional<SourceSlot> acquire() {
         synchronized (lock) {
@@ -122,7 +124,9 @@ public final class SourcePortPool {
             return Optional.of(new SourceSlot(this, addresses[a], lowPort + slot / addresses.length, slot, stamp));
         }
     }
+    // end::acquire[]
 
+    // tag::release[]
     /**
      * Hands a pair back. A pair this holding no longer has (released already, or set aside) or one
      * of another pool is refused, never counted twice.
@@ -157,6 +161,7 @@ public final class SourcePortPool {
             resting.add(index, now + setAsideNanos);
         }
     }
+    // end::release[]
 
     public SlotCounts counts() {
         synchronized (lock) {
@@ -197,6 +202,7 @@ public final class SourcePortPool {
         return "SourcePortPool[" + formula() + ", ports " + lowPort + "-" + highPort() + "]";
     }
 
+    // tag::holding[]
     /** The index of a slot whose holding is current; the caller holds the lock. */
     private int holding(SourceSlot slot, String what) {
         if (slot.pool() != this) {
@@ -214,7 +220,9 @@ public final class SourcePortPool {
         }
         return index;
     }
+    // end::holding[]
 
+    // tag::wake[]
     /** Every pair whose rest is over becomes free; the oldest rest ends first. */
     private void wakeRested(long now) {
         while (resting.headDue(now)) {
@@ -231,5 +239,5 @@ public final class SourcePortPool {
             turns.add(a);
         }
     }
+    // end::wake[]
 }
-// end::source-port-pool[]

@@ -36,6 +36,7 @@ public final class ConnectionRegistry {
         clients.decrementAndGet();
     }
 
+    // tag::upstream-lease[]
     /**
      * A connect to {@code backend} may begin: a lease on a source slot toward it, or empty when its
      * slots are all taken (then no socket is made and nothing is counted open). Pair each lease with
@@ -56,6 +57,7 @@ public final class ConnectionRegistry {
         upstreams.decrementAndGet();
         backend.disconnected();
     }
+    // end::upstream-lease[]
 
     public void connectFailed(Backend backend, ConnectFailure cause) {
         metrics.connectFailed(backend, cause);
