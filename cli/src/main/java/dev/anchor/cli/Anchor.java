@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
                 "Start here:  anchor demo     (a gateway and three echo backends on this machine)",
                 "Run it:      anchor run --config gateway.yaml",
         },
-        subcommands = {RunCommand.class, DemoCommand.class, ClientCommand.class, LabCommand.class,
+        subcommands = {RunCommand.class, DemoCommand.class, ClientCommand.class, CapacityCommand.class, LabCommand.class,
                 CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",
         footer = {"", "Run 'anchor help COMMAND' for a command's options."})

@@ -1,6 +1,7 @@
 package dev.anchor.cli;
 
 import dev.anchor.core.config.GatewayConfig;
+import dev.anchor.core.config.UpstreamSource;
 import dev.anchor.core.gateway.Gateway;
 import dev.anchor.core.route.BalancerKind;
 import dev.anchor.echo.EchoOptions;
@@ -21,6 +22,11 @@ final class Demo implements AutoCloseable {
     }
 
     static Demo start(String implementation, int port, int backendCount) throws Exception {
+        return start(implementation, port, backendCount, UpstreamSource.KERNEL);
+    }
+
+    /** The same, with the gateway's upstream connections sourced as {@code upstream} says: kernel ports or a pool. */
+    static Demo start(String implementation, int port, int backendCount, UpstreamSource upstream) throws Exception {
         if (backendCount < 1 || backendCount > 64) {
             throw new IllegalArgumentException("--backends must be 1..64, got " + backendCount);
         }
@@ -34,6 +40,7 @@ final class Demo implements AutoCloseable {
                     .implementation(implementation)
                     .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
                     .route("/", BalancerKind.ROUND_ROBIN, backends.stream().map(EchoServer::address).toList())
+                    .upstreamSource(upstream)
                     .build();
             return new Demo(backends, provider.start(config));
         } catch (Exception e) {
