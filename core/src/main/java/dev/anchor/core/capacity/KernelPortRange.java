@@ -32,7 +32,10 @@ public record KernelPortRange(int low, int high, String why) {
     public static KernelPortRange read(Path file) {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.US_ASCII);
+            // not Files.readString: procfs reports a size of 0, and a read sized by it can come back short
+            try (var in = Files.newInputStream(file)) {
+                text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            }
         } catch (NoSuchFileException e) {
             return unknown("not Linux: " + file + " is missing");
         } catch (IOException | RuntimeException e) { // access denied, a directory, not ASCII

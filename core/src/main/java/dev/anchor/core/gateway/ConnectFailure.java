@@ -31,17 +31,21 @@ public enum ConnectFailure {
     }
 
     public static ConnectFailure of(Throwable e) {
+        // first, because native transports (Netty's epoll) report EADDRNOTAVAIL as a ConnectException
+        // and EADDRINUSE as a plain IOException, with the errno's text and not the JDK's types
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof BindException || e instanceof IOException
+                && (message.contains("Cannot assign requested address") || message.contains("Address already in use"))) {
+            return NO_SOURCE_PORT;
+        }
         if (e instanceof SocketTimeoutException) {
             return TIMED_OUT;
-        }
-        if (e instanceof BindException) {
-            return NO_SOURCE_PORT;
         }
         if (e instanceof NoRouteToHostException) {
             return UNREACHABLE;
         }
         if (e instanceof ConnectException ce) {
-            String m = String.valueOf(ce.getMessage()).toLowerCase(Locale.ROOT);
+            String m = message.toLowerCase(Locale.ROOT);
             if (m.contains("timed out")) {
                 return TIMED_OUT;
             }
@@ -49,9 +53,6 @@ public enum ConnectFailure {
                 return UNREACHABLE;
             }
             return REFUSED;
-        }
-        if (e instanceof IOException && String.valueOf(e.getMessage()).contains("Cannot assign requested address")) {
-            return NO_SOURCE_PORT;
         }
         return OTHER;
     }

@@ -38,6 +38,19 @@ class ConnectFailureTest {
     void bindExceptionIsNoSourcePort() {
         assertThat(ConnectFailure.of(new BindException("Cannot assign requested address"))).isEqualTo(ConnectFailure.NO_SOURCE_PORT);
         assertThat(ConnectFailure.of(new IOException("Cannot assign requested address"))).isEqualTo(ConnectFailure.NO_SOURCE_PORT);
+        // Netty's epoll transport: the errno's text in a plain IOException
+        assertThat(ConnectFailure.of(new IOException("bind(..) failed: Address already in use")))
+                .isEqualTo(ConnectFailure.NO_SOURCE_PORT);
+        assertThat(ConnectFailure.of(new java.net.ConnectException("connect(..) failed: Cannot assign requested address")))
+                .isEqualTo(ConnectFailure.NO_SOURCE_PORT);
+    }
+
+    @Test
+    void onlyShortagesOfPortsAreCapacity() {
+        assertThat(ConnectFailure.NO_SOURCE_PORT.isCapacity()).isTrue();
+        assertThat(ConnectFailure.NO_CAPACITY.isCapacity()).isTrue();
+        assertThat(ConnectFailure.REFUSED.isCapacity()).isFalse();
+        assertThat(ConnectFailure.TIMED_OUT.isCapacity()).isFalse();
     }
 
     @Test
