@@ -1,18 +1,24 @@
 package dev.anchor.blocking;
 
+import dev.anchor.core.capacity.SlotLease;
 import dev.anchor.core.config.TcpOptions;
 import dev.anchor.core.gateway.ConnectFailure;
 import dev.anchor.core.gateway.ConnectionRegistry;
+import dev.anchor.core.gateway.DialPlan;
 import dev.anchor.core.route.Backend;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
-/** Connects to the first backend of a candidate list that accepts within the connect timeout. */
+/**
+ * Connects to the first backend of a candidate list that accepts within the connect timeout, from a
+ * source slot the gateway chose (pool mode) or the kernel's (kernel mode).
+ */
 final class Dialer {
     private final ConnectionRegistry registry;
     private final int timeoutMillis;
@@ -29,33 +35,42 @@ final class Dialer {
     }
 
     /**
-     * Tries each candidate in turn. {@code connecting} is told of each socket before its connect
-     * blocks, so that whoever stops the gateway can close it and end the wait; {@code stopping}
-     * says not to try another.
+     * Tries each candidate in turn, from a source slot of its own (see {@link DialPlan}).
+     * {@code connecting} is told of each socket before its connect blocks, so that whoever stops
+     * the gateway can close it and end the wait; {@code stopping} says not to try another.
      */
+    // tag::dial[]
     Dialed dial(List<Backend> candidates, Consumer<Socket> connecting, BooleanSupplier stopping) {
-        List<ConnectFailure> failures = new ArrayList<>(candidates.size());
-        for (Backend backend : candidates) {
+        DialPlan plan = new DialPlan(registry, candidates);
+        for (DialPlan.Attempt a = plan.next(); a != null; a = plan.next()) {
+            Backend backend = a.backend();
+            SlotLease lease = a.lease();
+            Runnable closed = () -> registry.upstreamClosed(backend, lease);
             if (stopping.getAsBoolean()) {
+                closed.run();
                 break;
             }
-            registry.upstreamOpening(backend);
             Socket socket = new Socket();
             connecting.accept(socket);
             try {
                 Leg.apply(socket, options);
+                Optional<InetSocketAddress> source = lease.bindAddress();
+                if (source.isPresent()) {
+                    // the pair serves other backends at the same time; only the 4-tuple must be unique
+                    socket.setReuseAddress(true);
+                    socket.bind(source.get());
+                }
                 socket.connect(backend.address(), timeoutMillis);
-                return new Dialed(new Leg(socket, () -> registry.upstreamClosed(backend)), backend, failures);
+                return new Dialed(new Leg(socket, closed), backend, plan.failures());
             } catch (IOException e) {
+                plan.failed(a, e);
                 closeQuietly(socket);
-                registry.upstreamClosed(backend);
-                ConnectFailure failure = ConnectFailure.of(e);
-                registry.connectFailed(backend, failure);
-                failures.add(failure);
+                closed.run();
             }
         }
-        return new Dialed(null, null, failures);
+        return new Dialed(null, null, plan.failures());
     }
+    // end::dial[]
 
     private static void closeQuietly(Socket s) {
         try {

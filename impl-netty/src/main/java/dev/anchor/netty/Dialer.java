@@ -1,7 +1,9 @@
 package dev.anchor.netty;
 
+import dev.anchor.core.capacity.SlotLease;
 import dev.anchor.core.gateway.ConnectFailure;
 import dev.anchor.core.gateway.ConnectionRegistry;
+import dev.anchor.core.gateway.DialPlan;
 import dev.anchor.core.route.Backend;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -10,8 +12,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import java.util.ArrayList;
+import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -24,23 +27,21 @@ final class Dialer {
     private final GatewayContext gateway;
     private final ConnectionRegistry registry;
     private final Channel client;
-    private final List<Backend> candidates;
     private final Function<Backend, ChannelHandler> answering;
     private final Consumer<Channel> dialing;
     private final Consumer<List<ConnectFailure>> allFailed;
     /** Why each candidate tried so far failed. Event loop only. */
-    private final List<ConnectFailure> failures = new ArrayList<>();
-
+    private final DialPlan plan;
     private Dialer(GatewayContext gateway, Channel client, List<Backend> candidates,
                    Function<Backend, ChannelHandler> answering, Consumer<Channel> dialing,
                    Consumer<List<ConnectFailure>> allFailed) {
         this.gateway = gateway;
         this.registry = gateway.registry();
         this.client = client;
-        this.candidates = candidates;
         this.answering = answering;
         this.dialing = dialing;
         this.allFailed = allFailed;
+        this.plan = new DialPlan(registry, candidates);
     }
 
     /**
@@ -51,18 +52,26 @@ final class Dialer {
     static void dial(GatewayContext gateway, Channel client, List<Backend> candidates,
                      Function<Backend, ChannelHandler> answering, Consumer<Channel> dialing,
                      Consumer<List<ConnectFailure>> allFailed) {
-        new Dialer(gateway, client, candidates, answering, dialing, allFailed).attempt(0);
+        new Dialer(gateway, client, candidates, answering, dialing, allFailed).attempt();
     }
 
     // tag::dial[]
-    private void attempt(int index) {
-        Backend backend = candidates.get(index);
-        registry.upstreamOpening(backend);
+    private void attempt() {
+        DialPlan.Attempt a = plan.next();
+        if (a == null) {
+            allFailed.accept(plan.failures());
+            return;
+        }
+        Backend backend = a.backend();
+        SlotLease lease = a.lease();
+        Optional<InetSocketAddress> source = lease.bindAddress();
         ChannelFuture connect = new Bootstrap()
                 .group(client.eventLoop()) // one thread for both legs: no locks between them
                 .channel(gateway.transport().socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) Math.min(Integer.MAX_VALUE, gateway.config().timeouts().connect().toMillis()))
+                // in pool mode the pair serves other backends at the same time; only the 4-tuple must be unique
+                .option(ChannelOption.SO_REUSEADDR, source.isPresent())
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -70,29 +79,25 @@ final class Dialer {
                         ch.pipeline().addLast(answering.apply(backend));
                     }
                 })
-                .connect(backend.address());
+                .connect(backend.address(), source.orElse(null)); // bind the slot first, if there is one
         Channel upstream = connect.channel();
-        // a failed connect closes the channel too, so this counts every attempt's end exactly once;
-        // the listener lives as long as the channel, so it captures the registry, not this dialer
-        // (and through it the whole handshake)
-        ConnectionRegistry accounts = registry;
-        upstream.closeFuture().addListener((ChannelFutureListener) closed -> accounts.upstreamClosed(backend));
         gateway.channels().add(upstream);
         dialing.accept(upstream);
+        // The lease ends through the connect's outcome, never through a close racing it: a slot the
+        // kernel refused must be set aside before anything could hand it back. The close listener
+        // lives as long as the channel, so it captures the registry, not this dialer (and through
+        // it the whole handshake).
+        ConnectionRegistry accounts = registry;
         connect.addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
+                upstream.closeFuture().addListener((ChannelFutureListener) closed -> accounts.upstreamClosed(backend, lease));
                 return; // the answering handler takes it from here, in channelActive
             }
-            ConnectFailure failure = ConnectFailure.of(f.cause());
-            registry.connectFailed(backend, failure);
-            failures.add(failure);
-            if (!client.isActive()) {
-                return;
-            }
-            if (index + 1 < candidates.size()) {
-                attempt(index + 1);
-            } else {
-                allFailed.accept(failures);
+            plan.failed(a, f.cause());
+            upstream.close();
+            accounts.upstreamClosed(backend, lease);
+            if (client.isActive()) {
+                attempt();
             }
         });
     }

@@ -1,9 +1,10 @@
 package dev.anchor.nio;
 
+import dev.anchor.core.capacity.SlotLease;
 import dev.anchor.core.config.GatewayConfig;
-import dev.anchor.core.gateway.ConnectFailure;
 import dev.anchor.core.gateway.ConnectionRegistry;
 import dev.anchor.core.gateway.Decision;
+import dev.anchor.core.gateway.DialPlan;
 import dev.anchor.core.gateway.GatewayRuntime;
 import dev.anchor.core.gateway.HandshakeRelay;
 import dev.anchor.core.gateway.Linger;
@@ -20,9 +21,7 @@ import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
+import java.util.Optional;
 
 /**
  * One client connection from accept to 101 (or to its refusal), as a state machine driven by the
@@ -65,8 +64,8 @@ final class ClientSession implements LegHandler, Stoppable {
     private Stage stage = Stage.HEAD;
     private Timers.Timer deadline;
     private Decision.Forward forward;
-    private Iterator<Backend> candidates;
-    private final List<ConnectFailure> failures = new ArrayList<>(2);
+    private DialPlan plan;
+    private DialPlan.Attempt attempt;
     private Backend backend;
     private Leg upstream;
     private ByteBuffer fromBackend;
@@ -138,7 +137,7 @@ final class ClientSession implements LegHandler, Stoppable {
             case Decision.Reply r -> reply(r.response());
             case Decision.Forward f -> {
                 forward = f;
-                candidates = f.candidates().iterator();
+                plan = new DialPlan(registry, f.candidates());
                 dialNext();
             }
         }
@@ -146,30 +145,42 @@ final class ClientSession implements LegHandler, Stoppable {
     // end::request-head[]
 
     // tag::dial[]
-    /** Starts a non-blocking connect to the next candidate, with its deadline on the loop's timer. */
+    /**
+     * Starts a non-blocking connect to the next candidate that has a free source slot, bound to
+     * that slot in pool mode, with its deadline on the loop's timer.
+     */
     private void dialNext() {
-        if (!candidates.hasNext()) {
-            reply(relay.connectFailed(failures));
+        attempt = plan.next();
+        if (attempt == null) {
+            reply(relay.connectFailed(plan.failures()));
             return;
         }
         stage = Stage.DIALING;
-        backend = candidates.next();
+        backend = attempt.backend();
         Backend b = backend;
-        registry.upstreamOpening(b);
+        SlotLease lease = attempt.lease();
+        ConnectionRegistry accounts = registry; // the close callback must not capture this session
+        Runnable closed = () -> accounts.upstreamClosed(b, lease);
         SocketChannel channel;
         try {
             channel = SocketChannel.open();
             channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            Options.apply(channel, config.tcpBackend());
         } catch (IOException e) {
-            registry.upstreamClosed(b);
-            dialFailed(e);
+            plan.failed(attempt, e);
+            closed.run();
+            dialNext();
             return;
         }
-        ConnectionRegistry accounts = registry; // the close callback must not capture this session
-        upstream = new Leg(loop, channel, this, () -> accounts.upstreamClosed(b));
+        upstream = new Leg(loop, channel, this, closed);
         try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            Options.apply(channel, config.tcpBackend());
+            Optional<InetSocketAddress> source = lease.bindAddress();
+            if (source.isPresent()) {
+                // the pair serves other backends at the same time; only the 4-tuple must be unique
+                channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                channel.bind(source.get());
+            }
             boolean now = channel.connect(b.address());
             upstream.register(!now);
             if (now) {
@@ -179,7 +190,7 @@ final class ClientSession implements LegHandler, Stoppable {
                         () -> connected(upstream, new SocketTimeoutException("connect timed out")));
             }
         } catch (IOException e) {
-            upstream.register(false);
+            // bind or connect refused at once (the JDK has closed the channel): nothing to register
             connected(upstream, e);
         }
     }
@@ -193,9 +204,10 @@ final class ClientSession implements LegHandler, Stoppable {
             deadline.cancel();
         }
         if (failure != null) {
+            plan.failed(attempt, failure); // before the close: a slot the kernel refused is set aside, not freed
             upstream.close();
             upstream = null;
-            dialFailed(failure);
+            dialNext();
             return;
         }
         stage = Stage.ANSWER;
@@ -210,12 +222,6 @@ final class ClientSession implements LegHandler, Stoppable {
         });
     }
 
-    private void dialFailed(IOException e) {
-        ConnectFailure failure = ConnectFailure.of(e);
-        registry.connectFailed(backend, failure);
-        failures.add(failure);
-        dialNext();
-    }
     // end::dial[]
 
     private void readResponseHead() throws IOException {
