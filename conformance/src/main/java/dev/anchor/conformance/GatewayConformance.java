@@ -1,5 +1,6 @@
 package dev.anchor.conformance;
 
+import dev.anchor.conformance.rules.CapacityRules;
 import dev.anchor.conformance.rules.ErrorRules;
 import dev.anchor.conformance.rules.HeartbeatRules;
 import dev.anchor.conformance.rules.IsolationRules;
@@ -87,6 +88,13 @@ public abstract class GatewayConformance {
     @Nested @Order(6) @DisplayName("HB")
     class Heartbeats extends HeartbeatRules {
         Heartbeats() {
+            super(GatewayConformance.this.subject());
+        }
+    }
+
+    @Nested @Order(7) @DisplayName("CAP")
+    class Capacity extends CapacityRules {
+        Capacity() {
             super(GatewayConformance.this.subject());
         }
     }

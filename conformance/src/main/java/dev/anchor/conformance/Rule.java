@@ -100,7 +100,17 @@ public enum Rule {
     HB_11(REQUIRED, "once an endpoint has sent Close, the gateway sends no more Pings"),
     HB_12(REQUIRED, "a peer whose packets vanish (no FIN, no RST) is found by heartbeats within interval + timeout, and by TCP keepalive alone within its probes' time"),
     HB_13(REQUIRED, "TCP_USER_TIMEOUT is honoured where the implementation can set it, and refused at start, naming the key, where it cannot"),
-    HB_14(REQUIRED, "in ping mode a half-closed tunnel keeps its open direction: no Ping follows a FIN, and the leg that got the FIN is not declared dead for its silence");
+    HB_14(REQUIRED, "in ping mode a half-closed tunnel keeps its open direction: no Ping follows a FIN, and the leg that got the FIN is not declared dead for its silence"),
+
+    // CAP: the gateway owns its source ports, knows its capacity and refuses before the kernel does
+    CAP_01(REQUIRED, "with 2 source addresses x 4 ports x 3 backends exactly 24 tunnels open, each upstream from a configured (address, port), no 4-tuple twice"),
+    CAP_02(REQUIRED, "the tunnel past capacity gets 503 with Retry-After from the gateway, counted as reason=capacity, and no backend sees a connection for it"),
+    CAP_03(REQUIRED, "at capacity, closing one tunnel lets exactly one more in"),
+    CAP_04(REQUIRED, "after tunnels end by close, by reset and by heartbeat death, every slot is free again"),
+    CAP_05(REQUIRED, "a backend whose slots are all taken is passed over for another of the route that has a free one"),
+    CAP_06(REQUIRED, "a pair the kernel refuses (another socket holds it) is set aside, counted, and the tunnel opens from another pair"),
+    CAP_07(REQUIRED, "/status and /metrics show per backend endpoint the capacity, in use, free and set aside, adding up, with the formula sources x ports"),
+    CAP_08(REQUIRED, "in kernel mode, when the kernel's ephemeral range runs out (4 ports, in a network namespace of the test's own), the client gets 503, the kernel's refusal is counted, and another backend still takes all 4 ports");
     // end::catalogue[]
 
     private final Strength strength;

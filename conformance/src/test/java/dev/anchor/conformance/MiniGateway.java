@@ -1,5 +1,6 @@
 package dev.anchor.conformance;
 
+import dev.anchor.core.capacity.SlotLease;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.gateway.CloseReason;
 import dev.anchor.core.gateway.Decision;
@@ -50,7 +51,9 @@ final class MiniGateway implements Gateway {
         /** Passes a client's reset on as an orderly FIN. */
         FIN_FOR_RST,
         /** Leaves the client's address out of X-Forwarded-For. */
-        NO_FORWARDED_FOR
+        NO_FORWARDED_FOR,
+        /** Takes a slot from the pool but lets the kernel pick the source address and port. */
+        IGNORES_POOL
     }
 
     static GatewayProvider provider(Bug bug) {
@@ -96,6 +99,7 @@ final class MiniGateway implements Gateway {
     private void session(Socket client) {
         Socket backendSocket = null;
         Backend backend = null;
+        SlotLease lease = null;
         try {
             client.setTcpNoDelay(true);
             ByteBuffer fromClient = ByteBuffer.allocate(8192).flip();
@@ -110,8 +114,14 @@ final class MiniGateway implements Gateway {
                         + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             }
             backend = forward.candidates().get(0);
-            runtime.connections().upstreamOpening(backend);
-            backendSocket = new Socket(backend.address().getAddress(), backend.address().getPort());
+            lease = runtime.connections().upstreamOpening(backend)
+                    .orElseThrow(() -> new IOException("the mini gateway has no source slot"));
+            backendSocket = new Socket();
+            if (lease.bindAddress().isPresent() && bug != Bug.IGNORES_POOL) {
+                backendSocket.setReuseAddress(true);
+                backendSocket.bind(lease.bindAddress().get());
+            }
+            backendSocket.connect(backend.address());
             backendSocket.setTcpNoDelay(true);
             write(backendSocket, upstreamHead(head, forward).render().array());
             write(backendSocket, remaining(fromClient));
@@ -125,15 +135,15 @@ final class MiniGateway implements Gateway {
                 write(client, remaining(switched.head()));
             }
             write(client, remaining(fromBackend));
-            tunnel(client, backendSocket, backend, runtime.connections().tunnelOpened(from, backend));
+            tunnel(client, backendSocket, backend, lease, runtime.connections().tunnelOpened(from, backend));
         } catch (Exception e) {
             close(client, false);
             runtime.connections().clientClosed();
             if (backendSocket != null) {
                 close(backendSocket, false);
             }
-            if (backend != null) {
-                runtime.connections().upstreamClosed(backend);
+            if (lease != null) {
+                runtime.connections().upstreamClosed(backend, lease);
             }
         }
     }
@@ -154,14 +164,14 @@ final class MiniGateway implements Gateway {
         return new RequestHead(up.method(), up.target(), up.version(), h);
     }
 
-    private void tunnel(Socket client, Socket backend, Backend b, TunnelStats stats) {
+    private void tunnel(Socket client, Socket backend, Backend b, SlotLease lease, TunnelStats stats) {
         AtomicInteger open = new AtomicInteger(2);
         Runnable done = () -> {
             if (open.decrementAndGet() == 0) {
                 close(client, false);
                 close(backend, false);
                 runtime.connections().clientClosed();
-                runtime.connections().upstreamClosed(b);
+                runtime.connections().upstreamClosed(b, lease);
                 runtime.connections().tunnelClosed(stats, CloseReason.COMPLETED);
             }
         };

@@ -2,6 +2,7 @@ package dev.anchor.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anchor.conformance.rules.CapacityRules;
 import dev.anchor.conformance.rules.ErrorRules;
 import dev.anchor.conformance.rules.HeartbeatRules;
 import dev.anchor.conformance.rules.IsolationRules;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class RuleCatalogueTest {
     private static final List<Class<? extends RuleGroup>> GROUPS =
             List.of(SetupRules.class, UpgradeRules.class, TunnelRules.class, ErrorRules.class, IsolationRules.class,
-                    HeartbeatRules.class);
+                    HeartbeatRules.class, CapacityRules.class);
 
     @Test
     void everyRuleHasExactlyOneTestInItsGroup() {
@@ -46,7 +47,7 @@ class RuleCatalogueTest {
     void atLeastThirtyRulesAcrossTheFirstGroups() {
         assertThat(Rule.values()).hasSizeGreaterThanOrEqualTo(30);
         assertThat(Arrays.stream(Rule.values()).map(Rule::group).distinct())
-                .containsExactly("SETUP", "UPG", "TUN", "ERR", "ISO", "HB");
+                .containsExactly("SETUP", "UPG", "TUN", "ERR", "ISO", "HB", "CAP");
     }
 
     @Test

@@ -34,7 +34,8 @@ class SuiteSelfTest {
             Bug.NO_FORWARDED_FOR, Rule.UPG_07,
             Bug.DROPS_TAIL, Rule.TUN_10,
             Bug.UNBOUNDED_BUFFER, Rule.TUN_11,
-            Bug.FIN_FOR_RST, Rule.TUN_07);
+            Bug.FIN_FOR_RST, Rule.TUN_07,
+            Bug.IGNORES_POOL, Rule.CAP_01);
 
     @TestFactory
     Stream<DynamicTest> eachBugFailsItsRule() {
@@ -56,6 +57,7 @@ class SuiteSelfTest {
             case KEEPS_HOP_BY_HOP -> KeepsHopByHop.class;
             case FIN_FOR_RST -> FinForRst.class;
             case NO_FORWARDED_FOR -> NoForwardedFor.class;
+            case IGNORES_POOL -> IgnoresPool.class;
         };
         Class<?> group = groupClass(rule);
         EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
@@ -103,6 +105,7 @@ class SuiteSelfTest {
             case "ERR" -> ErrorRules.class;
             case "ISO" -> IsolationRules.class;
             case "HB" -> dev.anchor.conformance.rules.HeartbeatRules.class;
+            case "CAP" -> dev.anchor.conformance.rules.CapacityRules.class;
             default -> throw new IllegalArgumentException(rule.group());
         };
     }
@@ -115,6 +118,7 @@ class SuiteSelfTest {
             case "ERR" -> GatewayConformance.Errors.class;
             case "ISO" -> GatewayConformance.Isolation.class;
             case "HB" -> GatewayConformance.Heartbeats.class;
+            case "CAP" -> GatewayConformance.Capacity.class;
             default -> throw new IllegalArgumentException(rule.group());
         };
     }
@@ -159,6 +163,12 @@ class SuiteSelfTest {
     static class KeepsHopByHop extends MiniSuite {
         KeepsHopByHop() {
             super(Bug.KEEPS_HOP_BY_HOP);
+        }
+    }
+
+    static class IgnoresPool extends MiniSuite {
+        IgnoresPool() {
+            super(Bug.IGNORES_POOL);
         }
     }
 

@@ -2,19 +2,13 @@ package dev.anchor.conformance.halfopen;
 
 import dev.anchor.conformance.Subject;
 import dev.anchor.conformance.TestTime;
+import dev.anchor.conformance.netns.Netns;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.opentest4j.TestAbortedException;
 
 /**
@@ -55,7 +49,6 @@ public final class HalfOpen {
     /** How long the probe watches before it reports "not detected". */
     public static final Duration LIMIT = TestTime.scaled(Duration.ofSeconds(8));
 
-    private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
     /** How one run went: when the gateway closed the client's leg after the drop, if it did. */
     public record Result(Guard guard, Duration detectedAfter, Duration limit) {
@@ -83,110 +76,43 @@ public final class HalfOpen {
         if (why != null) {
             throw new TestAbortedException("a vanished peer is simulated by dropping its packets in a network namespace, which " + why);
         }
-        String ns = "anchor-ho-" + ProcessHandle.current().pid() + "-" + NAMESPACES.incrementAndGet();
-        run("ip", "netns", "add", ns);
-        Process child = null;
-        try {
-            run("ip", "-n", ns, "link", "set", "lo", "up");
-            child = new ProcessBuilder("ip", "netns", "exec", ns, java(), "-cp", System.getProperty("java.class.path"),
-                    HalfOpenProbe.class.getName(), subject.provider().getClass().getName(), guard.name(),
-                    Long.toString(limit.toMillis()))
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            String ready = line(out, TestTime.PROMPT.multipliedBy(4));
-            if (!ready.startsWith("READY ")) {
-                throw new IllegalStateException("the probe did not get ready: " + ready);
-            }
-            int port = Integer.parseInt(ready.substring(6).trim());
-            drop(ns, port);
-            OutputStream in = child.getOutputStream();
-            in.write("GO\n".getBytes(StandardCharsets.US_ASCII));
-            in.flush();
-            String verdict = line(out, limit.plus(TestTime.PROMPT));
-            String[] parts = verdict.split(" ");
-            return new Result(guard, parts[0].equals("DETECTED") ? Duration.ofMillis(Long.parseLong(parts[1])) : null, limit);
-        } finally {
-            if (child != null) {
+        try (Netns ns = Netns.create("half-open")) {
+            Process child = ns.java(HalfOpenProbe.class, subject.provider().getClass().getName(), guard.name(),
+                    Long.toString(limit.toMillis()));
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+                String ready = Netns.line(out, TestTime.PROMPT.multipliedBy(4));
+                if (!ready.startsWith("READY ")) {
+                    throw new IllegalStateException("the probe did not get ready: " + ready);
+                }
+                int port = Integer.parseInt(ready.substring(6).trim());
+                drop(ns, port);
+                OutputStream in = child.getOutputStream();
+                in.write("GO\n".getBytes(StandardCharsets.US_ASCII));
+                in.flush();
+                String verdict = Netns.line(out, limit.plus(TestTime.PROMPT));
+                String[] parts = verdict.split(" ");
+                return new Result(guard, parts[0].equals("DETECTED") ? Duration.ofMillis(Long.parseLong(parts[1])) : null, limit);
+            } finally {
                 child.destroyForcibly();
                 child.waitFor(5, TimeUnit.SECONDS);
             }
-            run("ip", "netns", "del", ns);
         }
     }
     // end::half-open[]
 
     /** Drops every packet to and from the backend's port on the namespace's loopback. */
-    private static void drop(String ns, int port) throws Exception {
-        String rules = """
+    private static void drop(Netns ns, int port) throws Exception {
+        ns.feed("""
                 table inet anchor_half_open {
                   chain out { type filter hook output priority 0; tcp sport %1$d drop; tcp dport %1$d drop; }
                   chain in { type filter hook input priority 0; tcp sport %1$d drop; tcp dport %1$d drop; }
                 }
-                """.formatted(port);
-        Process nft = new ProcessBuilder("ip", "netns", "exec", ns, "nft", "-f", "-").redirectErrorStream(true).start();
-        nft.getOutputStream().write(rules.getBytes(StandardCharsets.US_ASCII));
-        nft.getOutputStream().close();
-        String said = new String(nft.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!nft.waitFor(10, TimeUnit.SECONDS) || nft.exitValue() != 0) {
-            throw new IllegalStateException("nft refused the drop rule: " + said);
-        }
+                """.formatted(port), "nft", "-f", "-");
     }
 
     /** Null if this machine can run the experiment, else why not. */
     static String cannotRun(Subject subject) {
-        if (!System.getProperty("os.name").toLowerCase().contains("linux")) {
-            return "needs Linux";
-        }
-        if (!"root".equals(System.getProperty("user.name"))) {
-            return "needs root (to create a network namespace and its firewall rules)";
-        }
-        for (String tool : List.of("ip", "nft")) {
-            if (which(tool).isEmpty()) {
-                return "needs the '" + tool + "' command (Debian: " + (tool.equals("ip") ? "iproute2" : "nftables") + ")";
-            }
-        }
-        try {
-            subject.provider().getClass().getConstructor();
-        } catch (NoSuchMethodException e) {
-            return "starts the gateway in a child JVM from its provider class, which needs a public "
-                    + "no-argument constructor: " + subject.provider().getClass().getName();
-        }
-        return null;
-    }
-
-    private static Optional<Path> which(String tool) {
-        for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin").split(":")) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir, tool);
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static String java() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    private static String line(BufferedReader out, Duration timeout) throws Exception {
-        CompletableFuture<String> next = CompletableFuture.supplyAsync(() -> {
-            try {
-                String l = out.readLine();
-                return l == null ? "(the probe ended)" : l;
-            } catch (IOException e) {
-                return "(the probe's output failed: " + e + ")";
-            }
-        });
-        return next.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private static void run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + said);
-        }
+        return Netns.cannotRun(subject, "nft");
     }
 }

@@ -15,15 +15,23 @@ public final class RawClient extends Connection {
     }
 
     public static RawClient connect(InetSocketAddress gateway) throws IOException {
-        return connect(gateway, null);
+        return connect(gateway, (InetSocketAddress) null);
     }
 
     /** Connects from {@code local} (any 127.x.y.z works on Linux), or from wherever the kernel picks if null. */
     public static RawClient connect(InetSocketAddress gateway, java.net.InetAddress local) throws IOException {
+        return connect(gateway, local == null ? null : new InetSocketAddress(local, 0));
+    }
+
+    /**
+     * Connects from exactly {@code local}, address and port, e.g. to keep out of a tiny ephemeral
+     * range; from wherever the kernel picks if null.
+     */
+    public static RawClient connect(InetSocketAddress gateway, InetSocketAddress local) throws IOException {
         Socket s = new Socket();
         try {
             if (local != null) {
-                s.bind(new InetSocketAddress(local, 0));
+                s.bind(local);
             }
             s.connect(gateway, (int) dev.anchor.conformance.TestTime.PROMPT.toMillis());
             return new RawClient(s, gateway);

@@ -32,14 +32,20 @@ public final class ScriptedBackend implements AutoCloseable {
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private final AtomicInteger count = new AtomicInteger();
 
-    private ScriptedBackend(Script script) throws IOException {
+    private ScriptedBackend(Script script, InetSocketAddress at) throws IOException {
         this.script = script;
-        this.listener = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
+        this.listener = new ServerSocket();
+        listener.bind(at, 128);
         Thread.ofVirtual().name("scripted-backend-accept").start(this::acceptLoop);
     }
 
     public static ScriptedBackend start(Script script) throws IOException {
-        return new ScriptedBackend(script);
+        return start(script, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    /** Listens on {@code at}: a fixed port keeps the listener out of the ephemeral range. */
+    public static ScriptedBackend start(Script script, InetSocketAddress at) throws IOException {
+        return new ScriptedBackend(script, at);
     }
 
     private void acceptLoop() {
