@@ -31,7 +31,7 @@ final class ClientInitializer extends ChannelInitializer<SocketChannel> {
             ch.close();
             return;
         }
-        ch.config().setOptions(gateway.clientOptions());
+        gateway.configure(ch, gateway.clientOptions());
         ch.pipeline().addLast("head", new HeadDecoder<>(() -> new RequestHeadParser(gateway.config().head())));
         ch.pipeline().addLast("handshake", new HandshakeHandler(gateway));
     }

@@ -75,7 +75,7 @@ final class Dialer {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.config().setOptions(gateway.backendOptions());
+                        gateway.configure(ch, gateway.backendOptions());
                         ch.pipeline().addLast(answering.apply(backend));
                     }
                 })

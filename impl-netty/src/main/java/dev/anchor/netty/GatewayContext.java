@@ -4,7 +4,7 @@ import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.gateway.ConnectionRegistry;
 import dev.anchor.core.gateway.GatewayRuntime;
 import dev.anchor.core.gateway.HandshakeRelay;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import java.util.Map;
@@ -27,7 +27,7 @@ final class GatewayContext {
         this.runtime = runtime;
         this.transport = transport;
         this.channels = channels;
-        Map<ChannelOption<?>, Object> leg = legOptions(runtime.config().tunnelBuffer());
+        Map<ChannelOption<?>, Object> leg = legOptions();
         this.clientOptions = with(leg, TcpSettings.options(transport, runtime.config().tcpClient()));
         this.backendOptions = with(leg, TcpSettings.options(transport, runtime.config().tcpBackend()));
     }
@@ -36,16 +36,21 @@ final class GatewayContext {
     /**
      * The options of every connection the gateway holds, client or backend. Reads happen only when
      * a handler asks for one, and one read takes at most {@code tunnel.buffer} bytes (one buffer,
-     * starting at that size and shrinking to what the last reads brought): the next read waits until those bytes are written to
-     * the other leg. A FIN arrives as an event, not as a close, so the other direction can go on.
+     * starting at that size and shrinking to what the last reads brought): the next read waits
+     * until those bytes are written to the other leg ({@link RelayReads}, one per channel). A FIN
+     * arrives as an event, not as a close, so the other direction can go on.
      */
-    private static Map<ChannelOption<?>, Object> legOptions(int tunnelBuffer) {
+    private static Map<ChannelOption<?>, Object> legOptions() {
         return Map.of(
                 ChannelOption.AUTO_READ, false,
                 ChannelOption.ALLOW_HALF_CLOSURE, true,
-                ChannelOption.TCP_NODELAY, true,
-                ChannelOption.RECVBUF_ALLOCATOR,
-                new AdaptiveRecvByteBufAllocator(64, tunnelBuffer, tunnelBuffer).maxMessagesPerRead(1));
+                ChannelOption.TCP_NODELAY, true);
+    }
+
+    /** Sets up a new leg, client or backend, before its first read. */
+    void configure(Channel ch, Map<ChannelOption<?>, Object> options) {
+        ch.config().setOptions(options);
+        ch.config().setRecvByteBufAllocator(new RelayReads(config().tunnelBuffer()));
     }
     // end::leg-options[]
 

@@ -43,6 +43,8 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     private final Flow flow;
     /** A write to the peer has not completed yet. Event loop only. */
     private boolean writing;
+    /** The next read has been asked for since the last one; {@link RelayReads} may then read on at once. */
+    private boolean readAsked;
     private ChannelHandlerContext ctx;
 
     RelayHandler(Tunnel tunnel, Side side, Channel peer, Flow flow) {
@@ -55,6 +57,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf bytes = (ByteBuf) msg;
+        readAsked = false;
         if (tunnel.isEnded()) {
             bytes.release(); // the tunnel is saying goodbye: nothing more goes through
             return;
@@ -98,7 +101,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
             if (written.isSuccess()) {
                 flow.sent(n);
                 if (!tunnel.isEnded()) {
-                    ctx.read();
+                    readNext();
                 }
             } else {
                 flow.dropped(n);
@@ -132,7 +135,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
             relay(slices.parts.size() == 1 ? slices.parts.get(0)
                     : Unpooled.wrappedBuffer(slices.parts.size(), slices.parts.toArray(ByteBuf[]::new)), slices.passed);
         } else if (refused == null) {
-            ctx.read(); // it was all the gateway's own: nothing to wait for
+            readNext(); // it was all the gateway's own: nothing to wait for
         }
         if (refused != null) {
             tunnel.protocolError(side, refused);
@@ -176,9 +179,17 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     }
     // end::scan[]
 
+    private void readNext() {
+        readAsked = true;
+        ctx.read();
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (ctx.channel().config().getRecvByteBufAllocator() instanceof RelayReads reads) {
+            reads.readAgainWhile(() -> readAsked);
+        }
     }
 
     /** Starts this direction: asks for the first read, unless bytes from before the 101 are still being written. */
@@ -186,7 +197,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         if (((DuplexChannel) ctx.channel()).isInputShutdown()) {
             tunnel.finished(ctx.channel()); // the FIN came with the handshake, before this handler
         } else if (!writing) {
-            ctx.read();
+            readNext();
         }
     }
 
