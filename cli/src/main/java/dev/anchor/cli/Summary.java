@@ -1,11 +1,14 @@
 package dev.anchor.cli;
 
+import dev.anchor.core.capacity.Capacity;
+import dev.anchor.core.capacity.UpstreamSlots;
 import dev.anchor.core.config.ConfigValues;
 import dev.anchor.core.config.Endpoint;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.config.HeartbeatConfig;
 import dev.anchor.core.config.RouteConfig;
 import dev.anchor.core.config.TcpOptions;
+import dev.anchor.core.config.UpstreamSource;
 import dev.anchor.core.gateway.AdminEndpoints;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -38,6 +41,15 @@ final class Summary {
             out.printf("  heartbeat: off (the idle timeout is the only guard)%n");
         }
         out.printf("  tcp: client %s; backend %s%n", tcp(config.tcpClient()), tcp(config.tcpBackend()));
+        Capacity capacity = Capacity.of(config);
+        out.printf("  upstream: %s; capacity %s%n", capacity.mode() == UpstreamSource.Mode.POOL
+                ? "a pool of source addresses x ports per backend" : "the kernel picks source ports", capacity.formula());
+        for (UpstreamSlots s : capacity.endpoints()) {
+            out.printf("    %-22s %s%n", s.name(), s.formula());
+        }
+        for (String note : capacity.notes()) {
+            out.printf("  note: %s%n", note);
+        }
         if (config.admin()) {
             out.printf("  admin: %s%n", String.join(" ", AdminEndpoints.PATHS));
         }

@@ -47,6 +47,8 @@ class CommandLineTest {
                 .contains("idle 5m", "write 1m")
                 .contains("heartbeat: off")
                 .contains("tcp: client keepalive after 1m, every 10s, 3 probes")
+                .containsPattern("upstream: the kernel picks source ports; capacity 3 endpoints x [0-9,]+ = [0-9,]+")
+                .contains("127.0.0.1:9001", "1 source address (the kernel's choice) x ")
                 .contains("configuration OK");
     }
 
@@ -57,6 +59,20 @@ class CommandLineTest {
         Result r = run("run", "--config", file.toString(), "--check");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("heartbeat: ping; client every 30s (answer within 10s), backend every 30s");
+    }
+
+    @Test
+    void theExampleWithAPoolShowsTheArithmetic(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("pool.yaml");
+        Files.writeString(file, Files.readString(EXAMPLE)
+                .replace("  source: kernel\n  # source: pool\n", "  source: pool\n")
+                .replace("  # addresses: ", "  addresses: ")
+                .replace("  # ports: ", "  ports: "));
+        Result r = run("run", "--config", file.toString(), "--check");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out())
+                .contains("upstream: a pool of source addresses x ports per backend; capacity 3 endpoints x 8,000 = 24,000")
+                .contains("2 source addresses x 4,000 ports = 8,000");
     }
 
     @Test
