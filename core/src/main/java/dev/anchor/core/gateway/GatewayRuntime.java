@@ -1,6 +1,7 @@
 package dev.anchor.core.gateway;
 
 import dev.anchor.core.capacity.Capacity;
+import dev.anchor.core.capacity.LocalSources;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.config.RouteConfig;
 import dev.anchor.core.route.Backend;
@@ -34,6 +35,7 @@ public final class GatewayRuntime {
     public GatewayRuntime(String implementation, GatewayConfig config) {
         this.implementation = implementation;
         this.config = config;
+        LocalSources.require(config.upstream());
         this.capacity = Capacity.of(config);
         this.router = new Router(routes(config, capacity));
         this.metrics = new GatewayMetrics(implementation);
