@@ -52,6 +52,11 @@ final class Dialer {
             }
             Socket socket = new Socket();
             connecting.accept(socket);
+            if (stopping.getAsBoolean()) { // the stop may have looked for a socket just before this one
+                closeQuietly(socket);
+                closed.run();
+                break;
+            }
             try {
                 Leg.apply(socket, options);
                 Optional<InetSocketAddress> source = lease.bindAddress();
@@ -62,7 +67,7 @@ final class Dialer {
                 }
                 socket.connect(backend.address(), timeoutMillis);
                 return new Dialed(new Leg(socket, closed), backend, plan.failures());
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) { // an option this platform refuses ends the try too
                 plan.failed(a, e);
                 closeQuietly(socket);
                 closed.run();

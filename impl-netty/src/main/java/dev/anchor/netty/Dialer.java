@@ -87,19 +87,32 @@ final class Dialer {
         // kernel refused must be set aside before anything could hand it back. The close listener
         // lives as long as the channel, so it captures the registry, not this dialer (and through
         // it the whole handshake).
-        ConnectionRegistry accounts = registry;
         connect.addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess()) {
-                upstream.closeFuture().addListener((ChannelFutureListener) closed -> accounts.upstreamClosed(backend, lease));
-                return; // the answering handler takes it from here, in channelActive
-            }
-            plan.failed(a, f.cause());
-            upstream.close();
-            accounts.upstreamClosed(backend, lease);
-            if (client.isActive()) {
-                attempt();
+            if (!client.eventLoop().inEventLoop()) {
+                // a channel that could not even be made (no descriptor left) fails on another thread
+                client.eventLoop().execute(() -> outcome(f, a, upstream));
+            } else {
+                outcome(f, a, upstream);
             }
         });
+    }
+
+    private void outcome(ChannelFuture connect, DialPlan.Attempt a, Channel upstream) {
+        ConnectionRegistry accounts = registry;
+        Backend backend = a.backend();
+        SlotLease lease = a.lease();
+        if (connect.isSuccess()) {
+            upstream.closeFuture().addListener((ChannelFutureListener) closed -> accounts.upstreamClosed(backend, lease));
+            return; // the answering handler takes it from here, in channelActive
+        }
+        plan.failed(a, connect.cause());
+        upstream.close();
+        accounts.upstreamClosed(backend, lease);
+        if (client.isActive() && !gateway.stopping()) {
+            attempt();
+        } else {
+            client.close();
+        }
     }
     // end::dial[]
 }

@@ -190,8 +190,10 @@ final class ClientSession implements LegHandler, Stoppable {
                         () -> connected(upstream, new SocketTimeoutException("connect timed out")));
             }
         } catch (IOException e) {
-            // bind or connect refused at once (the JDK has closed the channel): nothing to register
+            // an option, the bind or the connect refused at once: not registered, closed as it fails
             connected(upstream, e);
+        } catch (RuntimeException e) { // an option this platform refuses
+            connected(upstream, new IOException(e));
         }
     }
 
