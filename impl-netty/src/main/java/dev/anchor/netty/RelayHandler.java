@@ -18,6 +18,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,6 +46,13 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     private boolean writing;
     /** The next read has been asked for since the last one; {@link RelayReads} may then read on at once. */
     private boolean readAsked;
+    /**
+     * Buffers read while a write was still in flight, in order. Only epoll does that, and only once
+     * the peer's FIN has come: then it reads on to the end of the stream whether asked or not. They
+     * go out one write at a time, as any other read, and the FIN waits behind them.
+     */
+    private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
+    private boolean finWaiting;
     private ChannelHandlerContext ctx;
 
     RelayHandler(Tunnel tunnel, Side side, Channel peer, Flow flow) {
@@ -62,9 +70,17 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
             bytes.release(); // the tunnel is saying goodbye: nothing more goes through
             return;
         }
-        int n = bytes.readableBytes();
-        flow.received(n);
+        flow.received(bytes.readableBytes());
         tunnel.touch();
+        if (writing) {
+            waiting.add(bytes);
+            return;
+        }
+        pass(bytes);
+    }
+
+    private void pass(ByteBuf bytes) {
+        int n = bytes.readableBytes();
         TunnelLiveness liveness = tunnel.liveness();
         if (liveness == null) {
             relay(bytes, n);
@@ -100,11 +116,10 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
             tunnel.written(side.other());
             if (written.isSuccess()) {
                 flow.sent(n);
-                if (!tunnel.isEnded()) {
-                    readNext();
-                }
+                onward();
             } else {
                 flow.dropped(n);
+                dropWaiting();
                 tunnel.failed(peer, written.cause());
             }
         }
@@ -135,7 +150,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
             relay(slices.parts.size() == 1 ? slices.parts.get(0)
                     : Unpooled.wrappedBuffer(slices.parts.size(), slices.parts.toArray(ByteBuf[]::new)), slices.passed);
         } else if (refused == null) {
-            readNext(); // it was all the gateway's own: nothing to wait for
+            onward(); // it was all the gateway's own: nothing to wait for
         }
         if (refused != null) {
             tunnel.protocolError(side, refused);
@@ -179,6 +194,22 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     }
     // end::scan[]
 
+    // tag::onward[]
+    /** Nothing of this leg's is in flight: the next buffer that waits, else the FIN that waits, else a read. */
+    private void onward() {
+        if (tunnel.isEnded()) {
+            dropWaiting();
+        } else if (!waiting.isEmpty()) {
+            pass(waiting.poll());
+        } else if (finWaiting) {
+            finWaiting = false;
+            tunnel.finished(ctx.channel());
+        } else {
+            readNext();
+        }
+    }
+    // end::onward[]
+
     private void readNext() {
         readAsked = true;
         ctx.read();
@@ -205,7 +236,11 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
-            tunnel.finished(ctx.channel());
+            if (waiting.isEmpty()) {
+                tunnel.finished(ctx.channel()); // a write in flight is already ahead of the FIN
+            } else {
+                finWaiting = true;
+            }
         }
         ReferenceCountUtil.release(evt);
     }
@@ -217,7 +252,15 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        dropWaiting();
         tunnel.failed(ctx.channel(), null); // a no-op if the tunnel closed it
+    }
+
+    private void dropWaiting() {
+        for (ByteBuf b = waiting.poll(); b != null; b = waiting.poll()) {
+            flow.dropped(b.readableBytes());
+            b.release();
+        }
     }
     // end::relay-events[]
 }
