@@ -108,7 +108,8 @@ public final class TunnelLiveness {
 
     /**
      * When {@link #pingIfDue} or {@link #dead} may next change their answer, in the clock's
-     * nanoseconds; {@link Long#MAX_VALUE} once the endpoints are closing. A Ping that is due but
+     * nanoseconds; {@link Long#MAX_VALUE} once the endpoints are closing; now, if a Ping fell due
+     * since the caller last asked {@link #pingIfDue}. A Ping that is due but
      * waits for a frame boundary is not a timer's business: the relay sends it when the boundary
      * passes. Its leg is looked at again one timeout later, which is never after the deadline of
      * a Ping the relay sent in between, so a timer that sleeps until then misses nothing and does
@@ -124,7 +125,12 @@ public final class TunnelLiveness {
 
     private long nextCheck(Side side, long now) {
         Heartbeat h = heartbeat(side);
-        return h.check(now) == Heartbeat.Verdict.PING ? now + h.timeoutNanos() : h.nextCheck();
+        if (h.check(now) != Heartbeat.Verdict.PING) {
+            return h.nextCheck();
+        }
+        // due, and not sent: either it fell due a moment after the timer asked, and it goes now,
+        // or its stream is inside a frame, and the relay sends it at the boundary
+        return scannerFrom(side.other()).atBoundary() ? now : now + h.timeoutNanos();
     }
 
     /**

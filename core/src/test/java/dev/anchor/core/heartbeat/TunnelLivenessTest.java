@@ -133,6 +133,7 @@ class TunnelLivenessTest {
         feed(live.scannerFrom(Side.BACKEND), HexFormat.of().parseHex("827e03e8")); // a long frame toward the client
         clock.addAndGet(INTERVAL.toNanos());
         assertThat(live.pingIfDue(Side.CLIENT)).isNull();
+        assertThat(live.pingIfDue(Side.BACKEND)).as("due too, and its stream is between frames").isNotNull();
         long now = clock.get();
 
         assertThat(live.nextCheck()).as("no timer that fires at once, again and again").isEqualTo(now + TIMEOUT.toNanos());
@@ -158,6 +159,15 @@ class TunnelLivenessTest {
         feed(live.scannerFrom(Side.CLIENT), masked(0x88, new byte[] {0x03, (byte) 0xe8}));
 
         assertThat(live.nextCheck()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void aPingThatFellDueAfterTheTimerAskedIsLookedAtNowNotOneTimeoutLater() {
+        clock.addAndGet(INTERVAL.toNanos() - 1);
+        assertThat(live.pingIfDue(Side.CLIENT)).as("a nanosecond early").isNull();
+        clock.addAndGet(1); // the timer reads the clock again to plan its next wake-up
+
+        assertThat(live.nextCheck()).as("the Ping goes at once, its stream being between frames").isEqualTo(clock.get());
     }
 
     @Test
