@@ -9,6 +9,7 @@ import dev.anchor.core.gateway.Linger;
 import dev.anchor.core.gateway.Side;
 import dev.anchor.core.gateway.TunnelStats;
 import dev.anchor.core.heartbeat.TunnelLiveness;
+import dev.anchor.core.heartbeat.TunnelWatch;
 import dev.anchor.core.websocket.FrameException;
 import dev.anchor.core.websocket.FrameScanner;
 import java.io.IOException;
@@ -105,6 +106,8 @@ final class Tunnel {
     /** Heartbeats and frame scanners; null in off mode. Touched only under {@link #liveLock}. */
     private final TunnelLiveness liveness;
     private final ReentrantLock liveLock = new ReentrantLock();
+    /** Idle, stalled writes and heartbeats: the watchdog's questions, the same as the other gateways'. */
+    private final TunnelWatch watch;
     /** Whether a Ping toward a side is being written by a thread of its own, by {@link Side#ordinal()}. */
     private final AtomicBoolean[] injecting = {new AtomicBoolean(), new AtomicBoolean()};
     /** When a dying tunnel began saying goodbye, or 0; it ends after {@link Linger#TIME} whatever happens. */
@@ -121,6 +124,7 @@ final class Tunnel {
                 ? new TunnelLiveness(config.heartbeat(), System::nanoTime,
                         runtime.heartbeatMeters(Side.CLIENT), runtime.heartbeatMeters(Side.BACKEND))
                 : null;
+        this.watch = new TunnelWatch(config.timeouts(), liveness);
     }
 
     /** Runs client-to-backend on this thread and backend-to-client on one from {@code workers}. */
@@ -228,22 +232,16 @@ final class Tunnel {
             }
             return;
         }
-        if (config.timeouts().idleEnabled() && now - lastActivity >= config.timeouts().idle().toNanos()) {
-            end(CloseReason.IDLE_TIMEOUT, null);
-            return;
-        }
-        for (Side side : Side.values()) {
-            if (leg(side).stalledFor(now) >= config.timeouts().write().toNanos()) {
-                die(side, CloseReason.WRITE_STALLED);
-                return;
+        TunnelWatch.Ending ending = locked(() -> watch.check(now, lastActivity, (side, at) -> leg(side).stalledFor(at)));
+        if (ending != null) {
+            if (ending.dead() == null) {
+                end(ending.reason(), null);
+            } else {
+                die(ending.dead(), ending.reason());
             }
+            return;
         }
         if (liveness == null) {
-            return;
-        }
-        Side dead = locked(liveness::dead);
-        if (dead != null) {
-            die(dead, CloseReason.HEARTBEAT);
             return;
         }
         for (Side side : Side.values()) {

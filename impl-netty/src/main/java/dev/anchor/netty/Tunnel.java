@@ -8,6 +8,7 @@ import dev.anchor.core.gateway.Linger;
 import dev.anchor.core.gateway.Side;
 import dev.anchor.core.gateway.TunnelStats;
 import dev.anchor.core.heartbeat.TunnelLiveness;
+import dev.anchor.core.heartbeat.TunnelWatch;
 import dev.anchor.core.websocket.FrameException;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -102,10 +103,9 @@ final class Tunnel {
     }
     // end::tunnel[]
 
-    private final long idleNanos;
-    private final long writeNanos;
     /** Heartbeats and frame scanners; null in off mode. */
     private final TunnelLiveness liveness;
+    private final TunnelWatch watch;
     /** Writes under way to each leg and when one last completed, for stalls, by {@link Side#ordinal()}. */
     private final int[] writesInFlight = new int[2];
     private final long[] lastProgress = new long[2];
@@ -121,12 +121,11 @@ final class Tunnel {
         this.gateway = gateway;
         GatewayConfig config = gateway.config();
         GatewayRuntime runtime = gateway.runtime();
-        this.idleNanos = config.timeouts().idle().toNanos();
-        this.writeNanos = config.timeouts().write().toNanos();
         this.liveness = config.heartbeat().pings()
                 ? new TunnelLiveness(config.heartbeat(), System::nanoTime,
                         runtime.heartbeatMeters(Side.CLIENT), runtime.heartbeatMeters(Side.BACKEND))
                 : null;
+        this.watch = new TunnelWatch(config.timeouts(), liveness);
     }
 
     /** Starts keeping time: one task on the event loop's scheduler, due when something may be. */
@@ -167,22 +166,16 @@ final class Tunnel {
             return;
         }
         long now = System.nanoTime();
-        if (idleNanos > 0 && now - lastActivity >= idleNanos) {
-            end(CloseReason.IDLE_TIMEOUT);
+        TunnelWatch.Ending ending = watch.check(now, lastActivity, this::stalledFor);
+        if (ending != null) {
+            if (ending.dead() == null) {
+                end(ending.reason());
+            } else {
+                die(ending.dead(), ending.reason());
+            }
             return;
         }
-        for (Side side : Side.values()) {
-            if (stalledFor(side, now) >= writeNanos) {
-                die(side, CloseReason.WRITE_STALLED);
-                return;
-            }
-        }
         if (liveness != null) {
-            Side dead = liveness.dead();
-            if (dead != null) {
-                die(dead, CloseReason.HEARTBEAT);
-                return;
-            }
             for (Side side : Side.values()) {
                 ByteBuffer ping = liveness.pingIfDue(side);
                 if (ping != null) {
@@ -207,19 +200,7 @@ final class Tunnel {
 
     private void schedule() {
         long now = System.nanoTime();
-        long next = now + writeNanos;
-        if (idleNanos > 0) {
-            next = Math.min(next, lastActivity + idleNanos);
-        }
-        if (liveness != null) {
-            next = Math.min(next, liveness.nextCheck());
-        }
-        for (Side side : Side.values()) {
-            long stalled = stalledFor(side, now);
-            if (stalled > 0) {
-                next = Math.min(next, now + writeNanos - stalled);
-            }
-        }
+        long next = watch.nextCheck(now, lastActivity, this::stalledFor);
         tick = client.eventLoop().schedule(this::tick, Math.max(1_000_000, next - now), TimeUnit.NANOSECONDS);
     }
 

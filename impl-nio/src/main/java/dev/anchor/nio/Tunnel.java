@@ -9,6 +9,7 @@ import dev.anchor.core.gateway.Linger;
 import dev.anchor.core.gateway.Side;
 import dev.anchor.core.gateway.TunnelStats;
 import dev.anchor.core.heartbeat.TunnelLiveness;
+import dev.anchor.core.heartbeat.TunnelWatch;
 import dev.anchor.core.websocket.FrameException;
 import dev.anchor.core.websocket.FrameScanner;
 import java.io.IOException;
@@ -37,10 +38,9 @@ final class Tunnel implements LegHandler, Stoppable {
     private final ConnectionRegistry registry;
     private final Direction upstream;
     private final Direction downstream;
-    private final long idleNanos;
-    private final long writeNanos;
     /** Heartbeats and frame scanners; null in off mode, where the tunnel is a plain byte pipe. */
     private final TunnelLiveness liveness;
+    private final TunnelWatch watch;
     private Timers.Timer tick;
     private long lastActivity;
     private int directionsOpen = 2;
@@ -53,12 +53,11 @@ final class Tunnel implements LegHandler, Stoppable {
         this.backend = backend;
         this.stats = stats;
         this.registry = runtime.connections();
-        this.idleNanos = config.timeouts().idle().toNanos();
-        this.writeNanos = config.timeouts().write().toNanos();
         this.liveness = config.heartbeat().pings()
                 ? new TunnelLiveness(config.heartbeat(), System::nanoTime,
                         runtime.heartbeatMeters(Side.CLIENT), runtime.heartbeatMeters(Side.BACKEND))
                 : null;
+        this.watch = new TunnelWatch(config.timeouts(), liveness);
         this.upstream = new Direction(Side.CLIENT, client, backend, stats.upstream());
         this.downstream = new Direction(Side.BACKEND, backend, client, stats.downstream());
         client.handler(this);
@@ -248,22 +247,16 @@ final class Tunnel implements LegHandler, Stoppable {
     /** One timer per tunnel: idle, stalled writes and heartbeats, whichever falls due first. */
     private void tick() {
         long now = System.nanoTime();
-        if (idleNanos > 0 && now - lastActivity >= idleNanos) {
-            end(CloseReason.IDLE_TIMEOUT, null, null, null);
+        TunnelWatch.Ending ending = watch.check(now, lastActivity, this::stalledFor);
+        if (ending != null) {
+            if (ending.dead() == null) {
+                end(ending.reason(), null, null, null);
+            } else {
+                die(ending.dead(), ending.reason());
+            }
             return;
         }
-        for (Side side : Side.values()) {
-            if (leg(side).stalledFor(now) >= writeNanos) {
-                die(side, CloseReason.WRITE_STALLED);
-                return;
-            }
-        }
         if (liveness != null) {
-            Side dead = liveness.dead();
-            if (dead != null) {
-                die(dead, CloseReason.HEARTBEAT);
-                return;
-            }
             pingIfDue(Side.CLIENT);
             pingIfDue(Side.BACKEND);
         }
@@ -280,20 +273,12 @@ final class Tunnel implements LegHandler, Stoppable {
 
     private void schedule() {
         long now = System.nanoTime();
-        long next = now + writeNanos;
-        if (idleNanos > 0) {
-            next = Math.min(next, lastActivity + idleNanos);
-        }
-        if (liveness != null) {
-            next = Math.min(next, liveness.nextCheck());
-        }
-        for (Side side : Side.values()) {
-            long stalled = leg(side).stalledFor(now);
-            if (stalled > 0) {
-                next = Math.min(next, now + writeNanos - stalled);
-            }
-        }
+        long next = watch.nextCheck(now, lastActivity, this::stalledFor);
         tick = loop.schedule(Math.max(1_000_000, next - now), this::tick);
+    }
+
+    private long stalledFor(Side side, long now) {
+        return leg(side).stalledFor(now);
     }
 
     // tag::die[]
