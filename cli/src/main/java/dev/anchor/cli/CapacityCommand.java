@@ -1,13 +1,11 @@
 package dev.anchor.cli;
 
+import dev.anchor.core.capacity.LocalSources;
 import dev.anchor.core.config.ConfigException;
 import dev.anchor.core.config.ConfigValues;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.config.PortRange;
-import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -91,12 +89,11 @@ final class CapacityCommand implements Callable<Integer> {
                 throw invalid("--sources", sources, "addresses of the backends' family; they listen on "
                         + loopback.getHostAddress());
             }
-            try (Socket probe = new Socket()) {
-                probe.bind(new InetSocketAddress(a, 0));
-            } catch (IOException e) {
-                throw invalid("--sources", sources, "addresses of this machine; binding " + a.getHostAddress()
-                        + " failed (" + e.getMessage() + ")");
-            }
+        }
+        try {
+            LocalSources.require("--sources", addresses);
+        } catch (ConfigException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         long perBackend = (long) addresses.size() * range.count();
         if (perBackend > GatewayConfig.MAX_SLOTS) {

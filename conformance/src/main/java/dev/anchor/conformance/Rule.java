@@ -110,7 +110,8 @@ public enum Rule {
     CAP_05(REQUIRED, "a backend whose slots are all taken is passed over for another of the route that has a free one"),
     CAP_06(REQUIRED, "a pair the kernel refuses (another socket holds it) is set aside, counted, and the tunnel opens from another pair"),
     CAP_07(REQUIRED, "/status and /metrics show per backend endpoint the capacity, in use, free and set aside, adding up, with the formula sources x ports"),
-    CAP_08(REQUIRED, "in kernel mode, when the kernel's ephemeral range runs out (4 ports, in a network namespace of the test's own), the client gets 503, the kernel's refusal is counted, and another backend still takes all 4 ports");
+    CAP_08(REQUIRED, "in kernel mode, when the kernel's ephemeral range runs out (4 ports, in a network namespace of the test's own), the client gets 503, the kernel's refusal is counted, and another backend still takes all 4 ports"),
+    CAP_09(REQUIRED, "a pool source address this host does not have is refused at start, naming upstream.addresses and the address, before any connection");
     // end::catalogue[]
 
     private final Strength strength;

@@ -4,6 +4,7 @@ import static dev.anchor.conformance.rules.HeartbeatRules.awaitMetric;
 import static dev.anchor.conformance.rules.HeartbeatRules.leg;
 import static dev.anchor.conformance.rules.HeartbeatRules.pinging;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +21,7 @@ import dev.anchor.conformance.peers.Frame;
 import dev.anchor.conformance.peers.RawClient;
 import dev.anchor.conformance.peers.RawResponse;
 import dev.anchor.conformance.peers.ScriptedBackend;
+import dev.anchor.core.config.ConfigException;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.config.PortRange;
 import dev.anchor.core.config.UpstreamSource;
@@ -70,9 +72,13 @@ public abstract class CapacityRules extends RuleGroup {
         return UpstreamSource.pool(sources, new PortRange(firstPort, firstPort + ports - 1), Duration.ofSeconds(60));
     }
 
-    /** Backends that switch and echo, recording each connection they accept. */
-    List<ScriptedBackend> echoing(int n, List<BackendConnection> seen) throws IOException {
+    /** Backends that switch and echo, and every upstream connection they have accepted, in order. */
+    record Echoes(List<ScriptedBackend> backends, List<BackendConnection> seen) {
+    }
+
+    Echoes echoing(int n) throws IOException {
         List<ScriptedBackend> backends = new ArrayList<>();
+        List<BackendConnection> seen = new CopyOnWriteArrayList<>();
         for (int i = 0; i < n; i++) {
             backends.add(fx.scripted(c -> {
                 seen.add(c);
@@ -80,7 +86,7 @@ public abstract class CapacityRules extends RuleGroup {
                 c.echoFrames();
             }));
         }
-        return backends;
+        return new Echoes(backends, seen);
     }
 
     Gateway gateway(List<ScriptedBackend> backends, int firstPort, UnaryOperator<GatewayConfig.Builder> tweak)
@@ -141,12 +147,12 @@ public abstract class CapacityRules extends RuleGroup {
     @Test
     @Conforms(Rule.CAP_01)
     void cap01_exactlyTheCapacityOpensEachFromItsOwnConfiguredPair() throws Exception {
-        List<BackendConnection> seen = new CopyOnWriteArrayList<>();
-        List<ScriptedBackend> backends = echoing(3, seen);
-        Gateway gateway = gateway(backends, 61000, c -> c);
+        Echoes echoes = echoing(3);
+        Gateway gateway = gateway(echoes.backends(), 61000, c -> c);
 
         open(gateway, 24);
 
+        List<BackendConnection> seen = echoes.seen();
         assertThat(seen).hasSize(24);
         Set<String> tuples = new HashSet<>();
         for (BackendConnection c : seen) {
@@ -156,7 +162,7 @@ public abstract class CapacityRules extends RuleGroup {
             tuples.add(source + "->" + c.localAddress());
         }
         assertThat(tuples).as("distinct 4-tuples").hasSize(24);
-        for (ScriptedBackend b : backends) {
+        for (ScriptedBackend b : echoes.backends()) {
             assertThat(b.connections()).as("tunnels to " + b.address()).isEqualTo(8);
         }
         GatewayStatus.CapacityStatus capacity = capacity(gateway);
@@ -170,8 +176,7 @@ public abstract class CapacityRules extends RuleGroup {
     @Test
     @Conforms(Rule.CAP_02)
     void cap02_pastCapacityTheClientGets503AndNoBackendIsDialed() throws Exception {
-        List<BackendConnection> seen = new CopyOnWriteArrayList<>();
-        List<ScriptedBackend> backends = echoing(3, seen);
+        List<ScriptedBackend> backends = echoing(3).backends();
         Gateway gateway = gateway(backends, 61010, c -> c);
         List<RawClient> clients = open(gateway, 24);
 
@@ -190,8 +195,7 @@ public abstract class CapacityRules extends RuleGroup {
     @Test
     @Conforms(Rule.CAP_03)
     void cap03_closingOneTunnelLetsExactlyOneMoreIn() throws Exception {
-        List<BackendConnection> seen = new CopyOnWriteArrayList<>();
-        Gateway gateway = gateway(echoing(3, seen), 61020, c -> c);
+        Gateway gateway = gateway(echoing(3).backends(), 61020, c -> c);
         List<RawClient> clients = open(gateway, 24);
         requireRefused(gateway);
 
@@ -206,9 +210,8 @@ public abstract class CapacityRules extends RuleGroup {
     @Test
     @Conforms(Rule.CAP_04)
     void cap04_afterCloseResetAndHeartbeatDeathThePoolIsFullAgain() throws Exception {
-        List<BackendConnection> seen = new CopyOnWriteArrayList<>();
         Duration interval = Duration.ofSeconds(2);
-        Gateway gateway = gateway(echoing(3, seen), 61030,
+        Gateway gateway = gateway(echoing(3).backends(), 61030,
                 c -> pinging(c, leg(interval, Duration.ofSeconds(1)), leg(Duration.ofHours(1), Duration.ofHours(1))));
         List<RawClient> clients = open(gateway, 24);
 
@@ -230,8 +233,7 @@ public abstract class CapacityRules extends RuleGroup {
     @Test
     @Conforms(Rule.CAP_05)
     void cap05_aFullBackendIsPassedOverForOneWithAFreeSlot() throws Exception {
-        List<BackendConnection> seen = new CopyOnWriteArrayList<>();
-        List<ScriptedBackend> backends = echoing(2, seen);
+        List<ScriptedBackend> backends = echoing(2).backends();
         ScriptedBackend a = backends.get(0);
         ScriptedBackend b = backends.get(1);
         // "/a" reaches only A; "/" balances over A and B
@@ -255,8 +257,8 @@ public abstract class CapacityRules extends RuleGroup {
     @Test
     @Conforms(Rule.CAP_06)
     void cap06_aPairTheKernelRefusesIsSetAsideAndAnotherUsed() throws Exception {
-        List<BackendConnection> seen = new CopyOnWriteArrayList<>();
-        List<ScriptedBackend> backends = echoing(1, seen);
+        Echoes echoes = echoing(1);
+        List<ScriptedBackend> backends = echoes.backends();
         InetAddress first = InetAddress.getByName(SOURCES.get(0));
         // another socket, without SO_REUSEADDR, holds the pool's first pair: the kernel refuses the bind
         try (ServerSocket squatter = new ServerSocket()) {
@@ -267,7 +269,7 @@ public abstract class CapacityRules extends RuleGroup {
 
             open(gateway, "/");
 
-            assertThat(seen).singleElement().satisfies(c -> assertThat(c.remoteAddress().getPort()).isEqualTo(61051));
+            assertThat(echoes.seen()).singleElement().satisfies(c -> assertThat(c.remoteAddress().getPort()).isEqualTo(61051));
             GatewayStatus.EndpointStatus endpoint = capacity(gateway).endpoints().get(0);
             assertThat(endpoint.slots().setAside()).isEqualTo(1);
             assertThat(endpoint.slots().kernelRefusals()).isEqualTo(1);
@@ -280,8 +282,7 @@ public abstract class CapacityRules extends RuleGroup {
     @Test
     @Conforms(Rule.CAP_07)
     void cap07_statusAndMetricsShowTheArithmeticPerEndpoint() throws Exception {
-        List<BackendConnection> seen = new CopyOnWriteArrayList<>();
-        List<ScriptedBackend> backends = echoing(3, seen);
+        List<ScriptedBackend> backends = echoing(3).backends();
         Gateway gateway = gateway(backends, 61060, c -> c);
         open(gateway, 5);
 
@@ -349,4 +350,21 @@ public abstract class CapacityRules extends RuleGroup {
         assertThat(Long.parseLong(found.get("A_KERNEL_REFUSALS"))).isPositive();
     }
     // end::cap-08[]
+
+    @Test
+    @Conforms(Rule.CAP_09)
+    void cap09_aSourceAddressThisHostDoesNotHaveIsRefusedAtStart() throws Exception {
+        ScriptedBackend backend = fx.scripted(BackendConnection::accept);
+        // 203.0.113.0/24 is TEST-NET-3 (RFC 5737): no host has it
+        GatewayConfig config = fx.config(backend.address())
+                .upstreamSource(UpstreamSource.pool(List.of(InetAddress.getByName("203.0.113.7")),
+                        new PortRange(61070, 61073), Duration.ofSeconds(60)))
+                .build();
+
+        assertThatThrownBy(() -> fx.gateway(config))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("upstream.addresses")
+                .hasMessageContaining("203.0.113.7");
+        assertThat(backend.connections()).isZero();
+    }
 }

@@ -6,6 +6,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.util.List;
 
 /**
  * The pool's source addresses must be this host's own: a bind to any other fails at every connect,
@@ -18,13 +19,17 @@ public final class LocalSources {
 
     /** @throws ConfigException naming {@code upstream.addresses} and the address that is not local */
     public static void require(UpstreamSource source) {
-        for (InetAddress a : source.addresses()) {
+        require("upstream.addresses", source.addresses());
+    }
+
+    /** @throws ConfigException naming {@code key} and the address that is not local */
+    public static void require(String key, List<InetAddress> addresses) {
+        for (InetAddress a : addresses) {
             try (DatagramSocket probe = new DatagramSocket(null)) {
                 probe.bind(new InetSocketAddress(a, 0));
             } catch (SocketException e) {
-                throw new ConfigException("upstream.addresses", a.getHostAddress()
-                        + " is not an address of this host (bind: " + e.getMessage()
-                        + "); a source address must be one the gateway can bind");
+                throw ConfigException.invalid(key, a.getHostAddress(), "addresses of this machine, and "
+                        + a.getHostAddress() + " is not an address of this host (bind: " + e.getMessage() + ")");
             }
         }
     }
