@@ -1,7 +1,6 @@
 package dev.anchor.blocking;
 
 import dev.anchor.core.config.GatewayConfig;
-import dev.anchor.core.gateway.CloseReason;
 import dev.anchor.core.gateway.Decision;
 import dev.anchor.core.gateway.GatewayRuntime;
 import dev.anchor.core.gateway.HandshakeRelay;
@@ -147,14 +146,14 @@ final class ClientSession {
      */
     private void openTunnel(Answer.Switch switched, ByteBuffer fromBackend, ByteBuffer fromClient, Backend backend) {
         TunnelStats stats = runtime.connections().tunnelOpened(clientAddress, backend);
-        Tunnel t = new Tunnel(client, upstream, stats, runtime, () -> {
+        Tunnel t = new Tunnel(client, upstream, stats, runtime, workers, () -> {
             watchdog.forget(tunnel);
             onDone.accept(this);
         });
         tunnel = t;
         watchdog.watch(t);
         if (stopping) {
-            t.end(CloseReason.SHUTDOWN, null);
+            t.shutdown();
             return;
         }
         try {
@@ -163,7 +162,7 @@ final class ClientSession {
             client.readTimeout(0);
             upstream.readTimeout(0);
         } catch (IOException e) {
-            t.failed(client, e);
+            t.failed(Side.CLIENT, e);
             return;
         }
         // frames the backend sent behind its 101, then what the client sent behind its head: only
@@ -171,7 +170,7 @@ final class ClientSession {
         if (!carry(t, Side.BACKEND, fromBackend, stats.downstream()) || !carry(t, Side.CLIENT, fromClient, stats.upstream())) {
             return;
         }
-        t.run(workers, config.tunnelBuffer());
+        t.run(config.tunnelBuffer());
     }
     // end::open-tunnel[]
 
@@ -219,7 +218,7 @@ final class ClientSession {
         stopping = true;
         Tunnel t = tunnel;
         if (t != null) {
-            t.end(CloseReason.SHUTDOWN, null);
+            t.shutdown();
             return;
         }
         Socket s = dialing;

@@ -26,6 +26,12 @@ final class Leg {
     private final ReentrantLock writeLock = new ReentrantLock();
     /** When the write in progress began, or 0: a write that takes too long is a stalled peer. */
     private volatile long writeStartedAt;
+    /** While its tunnel says goodbye, when this leg closes at the latest; 0 while it is not lingering. */
+    private volatile long lingerUntil;
+    /** The peer sent FIN: it has nothing more to say. */
+    private volatile boolean inputEnded;
+    /** Told once, after the socket is closed, besides the gateway's accounting. */
+    private volatile Runnable onClosed = () -> { };
 
     Leg(Socket socket, Runnable onClose) throws IOException {
         this.socket = socket;
@@ -79,9 +85,52 @@ final class Leg {
                 // nothing useful to do: the descriptor is released either way
             }
             onClose.run();
+            onClosed.run();
         }
     }
     // end::leg[]
+
+    /** Also tell {@code listener} when this leg closes. */
+    void onClosed(Runnable listener) {
+        this.onClosed = listener;
+    }
+
+    /** The peer sent FIN. */
+    void inputEnded() {
+        inputEnded = true;
+    }
+
+    /** The tunnel is saying goodbye to this leg: it closes at {@code deadline} at the latest. False if already closed. */
+    boolean lingerUntil(long deadline) {
+        lingerUntil = deadline;
+        return !closed.get();
+    }
+
+    boolean isLingering() {
+        return lingerUntil != 0;
+    }
+
+    /** Closes a lingering leg: its peer has closed too. */
+    void closeIfLingering() {
+        if (isLingering()) {
+            close();
+        }
+    }
+
+    /** Closes a lingering leg whose peer had sent FIN before the goodbye. */
+    void closeIfInputEnded() {
+        if (inputEnded) {
+            close();
+        }
+    }
+
+    /** Closes a lingering leg whose time is up. */
+    void closeIfLingeredUntil(long now) {
+        long until = lingerUntil;
+        if (until != 0 && now - until >= 0) {
+            close();
+        }
+    }
 
     void write(ByteBuffer bytes) throws IOException {
         if (bytes.hasArray()) {

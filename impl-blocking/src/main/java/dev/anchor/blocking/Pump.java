@@ -9,6 +9,9 @@ import java.io.IOException;
  * other, repeat. The buffer is the only memory the direction holds, and since the next read waits
  * for the write to finish, a slow reader on the far side stops this pump, which stops reading, and
  * TCP's flow control pushes back on the sender. Backpressure comes for free.
+ *
+ * <p>The buffer is this pump's alone for its whole life, and every write from it has completed
+ * before the next read: no byte of it can be waiting to be written when it is read into again.
  */
 // tag::pump[]
 final class Pump implements Runnable {
@@ -33,11 +36,11 @@ final class Pump implements Runnable {
             try {
                 n = from.read(buffer, 0, buffer.length);
             } catch (IOException e) {
-                tunnel.failed(from, e);
+                tunnel.failed(side, e);
                 return;
             }
             if (n < 0) {
-                tunnel.finished(tunnel.leg(side.other()));
+                tunnel.finished(side);
                 return;
             }
             if (!tunnel.forward(side, buffer, 0, n, flow)) {

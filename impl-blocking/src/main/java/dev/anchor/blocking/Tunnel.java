@@ -1,12 +1,12 @@
 package dev.anchor.blocking;
 
-import dev.anchor.core.config.GatewayConfig;
-import dev.anchor.core.gateway.CloseReason;
 import dev.anchor.core.gateway.ConnectionRegistry;
 import dev.anchor.core.gateway.Flow;
 import dev.anchor.core.gateway.GatewayRuntime;
 import dev.anchor.core.gateway.Linger;
 import dev.anchor.core.gateway.Side;
+import dev.anchor.core.gateway.TunnelControl;
+import dev.anchor.core.gateway.TunnelEnding;
 import dev.anchor.core.gateway.TunnelStats;
 import dev.anchor.core.heartbeat.TunnelLiveness;
 import dev.anchor.core.heartbeat.TunnelWatch;
@@ -20,19 +20,20 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
  * A connection pair after 101: two pumps, one per direction, each ending on its own. A FIN in one
- * direction becomes a half-close of the other leg and the reverse direction keeps flowing; a
- * failure (RST, broken pipe) on one leg aborts the other with RST; when both directions are done,
- * both legs close. Whoever ends the tunnel first decides the reason; everyone after is a no-op.
+ * direction becomes a half-close of the other leg and the reverse direction keeps flowing. How the
+ * tunnel ends otherwise (which leg is aborted, which gets a Close frame before its FIN) is core's
+ * {@link TunnelEnding}'s to decide; this class carries its plans out, and whoever ends the tunnel
+ * first decides the reason.
  *
  * <p>In ping mode the bytes of each direction pass a frame scanner on their way, under the
  * destination leg's write lock, so the scanner's idea of where the stream stands is always what
  * has been written; the gateway's own frames take the same lock, and go in only between frames.
+ * Core's parts of the tunnel are touched only under {@link #controlLock}.
  */
 // tag::tunnel[]
 final class Tunnel {
@@ -40,95 +41,108 @@ final class Tunnel {
     private final Leg backend;
     private final TunnelStats stats;
     private final ConnectionRegistry registry;
-    private final GatewayConfig config;
+    private final Workers workers;
     private final Runnable onEnd;
+    /** Directions whose FIN has not gone out yet. */
     private final AtomicInteger directionsOpen = new AtomicInteger(2);
-    private final AtomicReference<CloseReason> ended = new AtomicReference<>();
     private volatile long lastActivity = System.nanoTime();
 
-    /** The pump reading from the other leg saw FIN: pass it on, and close up once both did. */
-    void finished(Leg to) {
-        to.writeLock().lock(); // not while a Ping is being written to it
+    /** The pump reading from {@code from} saw FIN: pass it on, and close up once both did. */
+    void finished(Side from) {
+        Leg source = leg(from);
+        source.inputEnded();
+        Leg to = leg(from.other());
+        to.writeLock().lock(); // behind a write in progress, and not while a Ping is being written
         try {
-            if (liveness != null) {
-                Side side = to == client ? Side.CLIENT : Side.BACKEND;
-                locked(() -> {
-                    liveness.streamEnded(side); // no Ping can follow a FIN
-                    return null;
-                });
+            TunnelEnding.LegEnd fin = locked(() -> ending.streamEnded(from));
+            if (fin == null) {
+                source.closeIfLingering(); // the tunnel ended before: the peer has now closed too
+                return;
+            }
+            if (fin.close() != null) {
+                to.write(fin.close());
             }
             to.shutdownOutput();
+        } catch (IOException e) {
+            failed(from.other(), e);
+            return;
         } finally {
             to.writeLock().unlock();
         }
         if (directionsOpen.decrementAndGet() == 0) {
-            end(CloseReason.COMPLETED, null);
+            end(locked(ending::completed));
         }
     }
 
-    /** Reading from or writing to {@code leg} failed: the tunnel cannot go on. */
-    void failed(Leg leg, IOException e) {
-        Side side = leg == client ? Side.CLIENT : Side.BACKEND;
-        CloseReason reason = CloseReason.failure(side, e);
-        if (reason == CloseReason.TCP_TIMEOUT) {
-            die(side, reason); // the kernel gave up on it: a dead peer, and the other side is told
-        } else {
-            end(reason, null);
+    /** Reading from or writing to {@code side} failed: the tunnel cannot go on. */
+    void failed(Side side, IOException e) {
+        TunnelEnding.Plan plan = locked(() -> ending.failed(side, e));
+        if (plan == null) {
+            leg(side).close(); // the tunnel had ended and this leg was lingering: it is done
         }
+        end(plan);
     }
 
-    void end(CloseReason reason, Side dead) {
-        if (!ended.compareAndSet(null, reason)) {
+    /** The gateway is stopping: the tunnel ends now, and a leg still saying goodbye stops waiting. */
+    void shutdown() {
+        TunnelEnding.Plan plan = locked(ending::shutdown);
+        if (plan == null) {
+            client.close();
+            backend.close();
+        }
+        end(plan);
+    }
+
+    /** Ends the tunnel as core planned it: legs to abort or close at once, legs to say goodbye to. */
+    void end(TunnelEnding.Plan plan) {
+        if (plan == null) {
             return;
         }
-        registry.tunnelClosed(stats, reason, dead); // counted before the peers can see it end
-        switch (reason) {
-            case CLIENT_RESET -> {
-                backend.abort();
-                client.close();
-            }
-            case BACKEND_RESET -> {
-                client.abort();
-                backend.close();
-            }
-            default -> {
-                if (dead != null) {
-                    leg(dead).abort();
-                }
-                client.close();
-                backend.close();
+        registry.tunnelClosed(stats, plan.reason(), plan.dead()); // counted before the peers can see it end
+        for (Side side : Side.values()) {
+            TunnelEnding.LegEnd end = plan.leg(side);
+            switch (end.action()) {
+                case ABORT -> leg(side).abort();
+                case CLOSE -> leg(side).close();
+                case FINISH, HALF_CLOSE -> finish(side, end.close());
             }
         }
-        onEnd.run();
+        if (client.isClosed() && backend.isClosed()) {
+            onEnd.run();
+        }
     }
     // end::tunnel[]
 
-    /** Heartbeats and frame scanners; null in off mode. Touched only under {@link #liveLock}. */
+    /** Core's parts of this tunnel: heartbeats (null in off mode), the timer's questions, the ending. */
     private final TunnelLiveness liveness;
-    private final ReentrantLock liveLock = new ReentrantLock();
-    /** Idle, stalled writes and heartbeats: the watchdog's questions, the same as the other gateways'. */
     private final TunnelWatch watch;
+    private final TunnelEnding ending;
+    private final ReentrantLock controlLock = new ReentrantLock();
     /** Whether a Ping toward a side is being written by a thread of its own, by {@link Side#ordinal()}. */
     private final AtomicBoolean[] injecting = {new AtomicBoolean(), new AtomicBoolean()};
-    /** When a dying tunnel began saying goodbye, or 0; it ends after {@link Linger#TIME} whatever happens. */
-    private volatile long dyingSince;
+    private final AtomicBoolean endReported = new AtomicBoolean();
 
-    Tunnel(Leg client, Leg backend, TunnelStats stats, GatewayRuntime runtime, Runnable onEnd) {
+    Tunnel(Leg client, Leg backend, TunnelStats stats, GatewayRuntime runtime, Workers workers, Runnable onEnd) {
         this.client = client;
         this.backend = backend;
         this.stats = stats;
         this.registry = runtime.connections();
-        this.config = runtime.config();
-        this.onEnd = onEnd;
-        this.liveness = config.heartbeat().pings()
-                ? new TunnelLiveness(config.heartbeat(), System::nanoTime,
-                        runtime.heartbeatMeters(Side.CLIENT), runtime.heartbeatMeters(Side.BACKEND))
-                : null;
-        this.watch = new TunnelWatch(config.timeouts(), liveness);
+        this.workers = workers;
+        this.onEnd = () -> {
+            if (endReported.compareAndSet(false, true)) {
+                onEnd.run();
+            }
+        };
+        TunnelControl control = TunnelControl.of(runtime, System::nanoTime);
+        this.liveness = control.liveness();
+        this.watch = control.watch();
+        this.ending = control.ending();
+        client.onClosed(this::legClosed);
+        backend.onClosed(this::legClosed);
     }
 
     /** Runs client-to-backend on this thread and backend-to-client on one from {@code workers}. */
-    void run(Workers workers, int bufferSize) {
+    void run(int bufferSize) {
         workers.start("downstream-" + stats.id(), new Pump(this, Side.BACKEND, backend, stats.downstream(), bufferSize));
         new Pump(this, Side.CLIENT, client, stats.upstream(), bufferSize).run();
     }
@@ -137,7 +151,7 @@ final class Tunnel {
     /**
      * Passes {@code n} bytes read from {@code from} on to the other leg: all of them in off mode;
      * in ping mode all but the gateway's own Pongs, followed by a Ping if one is due and the stream
-     * now stands between frames. False once the tunnel cannot go on.
+     * now stands between frames. False once the pump should stop reading.
      */
     boolean forward(Side from, byte[] buffer, int offset, int n, Flow flow) {
         Leg to = leg(from.other());
@@ -145,9 +159,9 @@ final class Tunnel {
         flow.received(n);
         to.writeLock().lock();
         try {
-            if (dyingSince != 0) {
+            if (ending.ended()) {
                 flow.dropped(n); // the tunnel is saying goodbye: nothing more goes through
-                return false;
+                return leg(from).isLingering(); // read on and drop, until that peer closes too
             }
             if (liveness == null) {
                 to.write(buffer, offset, n);
@@ -156,29 +170,30 @@ final class Tunnel {
             }
             Pieces pieces = new Pieces(buffer);
             FrameException refused = null;
-            liveLock.lock();
+            controlLock.lock();
             try {
                 liveness.heard(from);
                 liveness.scannerFrom(from).scan(ByteBuffer.wrap(buffer, offset, n), pieces);
             } catch (FrameException e) {
                 refused = e; // what came before the forbidden frame still goes on, ahead of the Close
             } finally {
-                liveLock.unlock();
+                controlLock.unlock();
             }
             flow.dropped(n - pieces.passed); // taken out: the gateway's own Pongs, or a forbidden frame and what followed
             pieces.writeTo(to);
             flow.sent(pieces.passed);
             if (refused != null) {
-                protocolError(from, refused);
-                return false;
+                FrameException why = refused;
+                end(locked(() -> ending.protocolError(from, why))); // its Close waits for this lock
+                return true;
             }
             ByteBuffer ping = locked(() -> liveness.pingIfDue(from.other()));
             if (ping != null) {
-                to.write(ping.array(), 0, ping.limit());
+                to.write(ping);
             }
             return true;
         } catch (IOException e) {
-            failed(to, e);
+            failed(from.other(), e);
             return false;
         } finally {
             to.writeLock().unlock();
@@ -221,24 +236,16 @@ final class Tunnel {
     }
 
     // tag::check[]
-    /** The watchdog's look at this tunnel: idle, stalled writes, heartbeats. It never blocks. */
+    /** The watchdog's look at this tunnel: idle, stalled writes, heartbeats, goodbyes overdue. It never blocks. */
     void check(long now) {
-        if (ended.get() != null) {
+        if (ending.ended()) {
+            client.closeIfLingeredUntil(now); // a goodbye that could not be written, or not answered, in time
+            backend.closeIfLingeredUntil(now);
             return;
         }
-        if (dyingSince != 0) {
-            if (now - dyingSince >= Linger.TIME.toNanos()) {
-                end(CloseReason.SHUTDOWN, null); // its goodbye could not be written in time
-            }
-            return;
-        }
-        TunnelWatch.Ending ending = locked(() -> watch.check(now, lastActivity, (side, at) -> leg(side).stalledFor(at)));
-        if (ending != null) {
-            if (ending.dead() == null) {
-                end(ending.reason(), null);
-            } else {
-                die(ending.dead(), ending.reason());
-            }
+        TunnelEnding.Plan plan = locked(() -> watch.endIfDue(now, lastActivity, (side, at) -> leg(side).stalledFor(at)));
+        if (plan != null) {
+            end(plan);
             return;
         }
         if (liveness == null) {
@@ -252,23 +259,24 @@ final class Tunnel {
     }
 
     /**
-     * Writes a due Ping toward {@code side} from a virtual thread of its own: it may have to wait
-     * for a pump that is writing to that leg, or for the peer to take the bytes.
+     * Writes a due Ping toward {@code side} from a thread of its own: it may have to wait for a
+     * pump that is writing to that leg, or for the peer to take the bytes, and the watchdog must
+     * not. The Ping is made under the leg's write lock, where the stream stands still between frames.
      */
     private void injectPing(Side side) {
         if (!injecting[side.ordinal()].compareAndSet(false, true)) {
             return;
         }
-        Thread.ofVirtual().name("anchor-ping-" + stats.id()).start(() -> {
+        workers.start("ping-" + stats.id(), () -> {
             Leg leg = leg(side);
             leg.writeLock().lock();
             try {
-                ByteBuffer ping = locked(() -> liveness.pingIfDue(side));
+                ByteBuffer ping = locked(() -> ending.ended() ? null : liveness.pingIfDue(side));
                 if (ping != null) {
-                    leg.write(ping.array(), 0, ping.limit());
+                    leg.write(ping);
                 }
             } catch (IOException e) {
-                failed(leg, e);
+                failed(side, e);
             } finally {
                 leg.writeLock().unlock();
                 injecting[side.ordinal()].set(false);
@@ -277,67 +285,43 @@ final class Tunnel {
     }
     // end::check[]
 
-    // tag::die[]
+    // tag::finish[]
     /**
-     * {@code dead} stopped answering, taking bytes, or being there at all: end the tunnel, and in
-     * ping mode first tell the other side with a Close 1001 between two of its frames.
+     * Says goodbye to a live leg: its Close frame (if any) and FIN behind whatever a pump is writing
+     * to it, from a thread of its own, since that may wait for the pump or for the peer. The pump
+     * reading from the leg drops what it still sends until it closes; the watchdog closes it after
+     * {@link Linger#TIME} whatever happens.
      */
-    private void die(Side dead, CloseReason reason) {
-        goodbye(reason, dead, dead.other(), () -> liveness.closeAfterDeath(dead));
-    }
-
-    /**
-     * A frame RFC 6455 forbids: the other side gets 1001 at once (the caller holds its lock), its
-     * sender 1002.
-     */
-    private void protocolError(Side offender, FrameException e) {
-        Side other = offender.other();
-        ByteBuffer toOther = liveness.closeAfterProtocolError(other, offender, e);
-        if (toOther != null) {
-            try {
-                leg(other).write(toOther.array(), 0, toOther.limit());
-            } catch (IOException ignored) {
-                // that leg is going anyway
-            }
+    private void finish(Side side, ByteBuffer close) {
+        Leg leg = leg(side);
+        if (!leg.lingerUntil(System.nanoTime() + Linger.TIME.toNanos())) {
+            return; // already closed
         }
-        goodbye(CloseReason.PROTOCOL_ERROR, null, offender, () -> liveness.closeAfterProtocolError(offender, offender, e));
-    }
-
-    /**
-     * Ends the tunnel once the {@code close} frame (made under the lock, where the stream toward
-     * {@code toward} stands still) has been written, from a thread of its own: that leg's lock may
-     * be held by a pump for a while. The watchdog ends it anyway after {@link Linger#TIME}.
-     */
-    private void goodbye(CloseReason reason, Side dead, Side toward, Supplier<ByteBuffer> close) {
-        if (dyingSince != 0 || ended.get() != null) {
-            return;
-        }
-        dyingSince = System.nanoTime();
-        if (liveness == null) {
-            end(reason, dead);
-            return;
-        }
-        Thread.ofVirtual().name("anchor-goodbye-" + stats.id()).start(() -> {
-            Leg leg = leg(toward);
+        workers.start("goodbye-" + stats.id(), () -> {
             try {
                 if (leg.writeLock().tryLock(Linger.TIME.toMillis(), TimeUnit.MILLISECONDS)) {
                     try {
-                        ByteBuffer frame = locked(close::get);
-                        if (frame != null) {
-                            leg.write(frame.array(), 0, frame.limit());
+                        if (close != null) {
+                            leg.write(close);
                         }
+                        leg.shutdownOutput();
                     } finally {
                         leg.writeLock().unlock();
                     }
                 }
-            } catch (IOException | InterruptedException ignored) {
-                // the Close could not be written: the end below is all that is left
-            } finally {
-                end(reason, dead);
+            } catch (IOException | InterruptedException e) {
+                leg.close(); // the goodbye could not be written: nothing more to wait for
             }
+            leg.closeIfInputEnded(); // a peer that had already sent FIN has nothing more to say
         });
     }
-    // end::die[]
+    // end::finish[]
+
+    private void legClosed() {
+        if (ending.ended() && client.isClosed() && backend.isClosed()) {
+            onEnd.run();
+        }
+    }
 
     /** Bytes moved: the tunnel is not idle. */
     void touch() {
@@ -352,12 +336,13 @@ final class Tunnel {
         return side == Side.CLIENT ? client : backend;
     }
 
+    /** Core's parts of the tunnel are used by the pumps, the watchdog and the ping writers: one at a time. */
     private <T> T locked(Supplier<T> work) {
-        liveLock.lock();
+        controlLock.lock();
         try {
             return work.get();
         } finally {
-            liveLock.unlock();
+            controlLock.unlock();
         }
     }
 }

@@ -62,13 +62,17 @@ final class Watchdog implements AutoCloseable {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    /** Every tunnel still open, for the gateway to end when it stops. */
-    Set<Tunnel> tunnels() {
-        return tunnels;
-    }
-
+    /** Stops sweeping, and returns once a sweep under way has finished: nothing it starts can outlive the stop. */
     @Override
     public void close() {
         timer.shutdownNow();
+        try {
+            if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
+                System.getLogger(Watchdog.class.getName()).log(System.Logger.Level.WARNING,
+                        "the watchdog's last sweep is still running 5 s after the stop");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.anchor.netty;
 
-import dev.anchor.core.gateway.CloseReason;
 import dev.anchor.core.gateway.Decision;
 import dev.anchor.core.gateway.Side;
 import dev.anchor.core.gateway.HandshakeRelay;
@@ -113,7 +112,7 @@ final class AnswerHandler extends ChannelInboundHandlerAdapter {
         backendSide.remove(HeadDecoder.class); // frames behind the 101 go to the relay, then the client
 
         if (gateway.stopping()) {
-            tunnel.end(CloseReason.SHUTDOWN);
+            tunnel.shutdown();
         }
         if (tunnel.isEnded()) { // stopping, or the frames behind the 101 already ended it
             ReferenceCountUtil.release(early);

@@ -256,6 +256,11 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         tunnel.failed(ctx.channel(), null); // a no-op if the tunnel closed it
     }
 
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        dropWaiting(); // the tunnel ended and the leg lingers: what was read behind its FIN is not for anyone
+    }
+
     private void dropWaiting() {
         for (ByteBuf b = waiting.poll(); b != null; b = waiting.poll()) {
             flow.dropped(b.readableBytes());

@@ -38,6 +38,21 @@ final class Acceptor implements Selectable {
         home.execute(() -> key = home.register(server, SelectionKey.OP_ACCEPT, this));
     }
 
+    /**
+     * Stops accepting, on the home loop: a connection accepted before this has already been dealt
+     * to its loop, as a task queued ahead of anything the gateway asks of that loop after this.
+     */
+    void stop() {
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing the listener failed", e);
+        }
+    }
+
     @Override
     public void ready(SelectionKey k) {
         for (int i = 0; i < ACCEPTS_PER_EVENT; i++) {

@@ -344,15 +344,10 @@ final class ClientSession implements LegHandler, Stoppable {
     // end::reply[]
 
     private void discard() throws IOException {
-        ByteBuffer sink = loop.buffers().acquire();
-        try {
-            int n = client.read(sink);
-            drained += Math.max(0, n);
-            if (n < 0 || drained >= Linger.BYTES) {
-                stop();
-            }
-        } finally {
-            loop.buffers().release(sink);
+        int n = client.read(loop.scratch().clear());
+        drained += Math.max(0, n);
+        if (n < 0 || drained >= Linger.BYTES) {
+            stop();
         }
     }
 

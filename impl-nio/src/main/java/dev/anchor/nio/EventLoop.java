@@ -2,6 +2,7 @@ package dev.anchor.nio;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
@@ -29,6 +30,8 @@ final class EventLoop implements Runnable {
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final Timers timers = new Timers();
     private final BufferPool buffers;
+    /** Where bytes nobody wants are read to be dropped: a refused client's, a lingering leg's. */
+    private final ByteBuffer scratch = ByteBuffer.allocateDirect(8 * 1024);
     /** Sessions and tunnels on this loop, so stopping the gateway can end them; loop thread only. */
     private final Set<Stoppable> live = new HashSet<>();
     private long now = System.nanoTime();
@@ -90,10 +93,6 @@ final class EventLoop implements Runnable {
         }
     }
 
-    boolean inLoop() {
-        return Thread.currentThread() == thread;
-    }
-
     /** The time this turn started or the current event arrived; cheap to ask, good to a few microseconds. */
     long now() {
         return now;
@@ -113,6 +112,11 @@ final class EventLoop implements Runnable {
 
     BufferPool buffers() {
         return buffers;
+    }
+
+    /** A buffer to read into and forget at once; loop thread only, never held across events. */
+    ByteBuffer scratch() {
+        return scratch;
     }
 
     void track(Stoppable s) {

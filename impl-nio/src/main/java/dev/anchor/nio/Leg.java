@@ -1,5 +1,6 @@
 package dev.anchor.nio;
 
+import dev.anchor.core.gateway.Linger;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -16,19 +17,29 @@ import java.util.ArrayDeque;
  * wake the loop in a busy spin. {@code OP_READ} is turned off by whoever cannot take more bytes
  * right now: that is backpressure in a selector gateway.
  *
+ * <p>A queued write of a pooled buffer's slice holds that buffer's {@link BufferPool.Loan} until
+ * the socket has taken the last byte of it, or the leg closes.
+ *
  * <p>Owned by its event loop's thread.
  */
 // tag::leg[]
-final class Leg implements Selectable {
+final class Leg implements Selectable, Stoppable {
+    /** Bytes waiting to be written, and the loan of the pooled buffer they are part of, if any. */
+    private record Outbound(ByteBuffer bytes, BufferPool.Loan loan) {
+    }
+
     private final EventLoop loop;
     private final SocketChannel channel;
     private final Runnable onClose;
-    private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>(2);
+    private final ArrayDeque<Outbound> outbound = new ArrayDeque<>(2);
     private LegHandler handler;
     private SelectionKey key;
-    private boolean reading;
     private boolean closed;
-    private boolean closingAfterFlush;
+    /** FIN goes out once the queue is empty; then the handler hears {@code drained}. */
+    private boolean finAfterFlush;
+    /** Ending: what the peer still sends is read and dropped until it closes, or the deadline. */
+    private boolean lingering;
+    private int dropped;
     /** When the socket last took any of the queued bytes (or they started to wait): for stalls. */
     private long lastProgress;
 
@@ -49,20 +60,29 @@ final class Leg implements Selectable {
             flush();
         }
         if (!closed && k.isReadable()) {
-            handler.readable(this);
+            if (lingering) {
+                drop();
+            } else {
+                handler.readable(this);
+            }
         }
     }
 
     /**
-     * Queues {@code bytes} and writes as much as the socket takes now; the rest when it is
-     * writable. True if nothing is left queued. {@link LegHandler#drained} is called only when a
-     * queue left over by an earlier call empties, never from inside this one.
+     * Queues {@code bytes} of the gateway's own and writes as much as the socket takes now; the
+     * rest when it is writable. True if nothing is left queued. {@link LegHandler#drained} is
+     * called only when a queue left over by an earlier call empties, never from inside this one.
      */
     boolean send(ByteBuffer bytes) {
+        return send(bytes, null);
+    }
+
+    /** As {@link #send(ByteBuffer)}, for a slice of a pooled buffer: held by this write until it is done. */
+    boolean send(ByteBuffer bytes, BufferPool.Loan loan) {
         if (closed) {
             return false;
         }
-        outbound.add(bytes);
+        outbound.add(new Outbound(bytes, loan == null ? null : loan.retain()));
         if (outbound.size() == 1) {
             if (!write()) {
                 return false;
@@ -75,7 +95,7 @@ final class Leg implements Selectable {
     private boolean write() {
         try {
             while (!outbound.isEmpty()) {
-                ByteBuffer head = outbound.peek();
+                ByteBuffer head = outbound.peek().bytes();
                 int before = head.remaining();
                 channel.write(head);
                 if (head.remaining() < before) {
@@ -88,23 +108,39 @@ final class Leg implements Selectable {
                     interest(SelectionKey.OP_WRITE, true);
                     return true;
                 }
-                outbound.poll();
+                written(outbound.poll());
             }
         } catch (IOException e) {
-            handler.failed(this, e);
+            if (lingering) {
+                close(); // the peer is gone: nothing more to say to it
+            } else {
+                handler.failed(this, e);
+            }
             return false;
         }
         interest(SelectionKey.OP_WRITE, false);
         return true;
     }
 
+    private static void written(Outbound done) {
+        if (done.loan() != null) {
+            done.loan().release();
+        }
+    }
+
     private void flush() {
         if (!write() || !outbound.isEmpty()) {
             return;
         }
-        if (closingAfterFlush) {
-            close();
-        } else {
+        if (finAfterFlush) {
+            finAfterFlush = false;
+            shutdownOutput();
+            if (lingering) {
+                reading(true);
+                return;
+            }
+        }
+        if (!lingering) {
             handler.drained(this);
         }
     }
@@ -115,14 +151,9 @@ final class Leg implements Selectable {
 
     /** Turns reading on or off; off is how a leg says "the other side cannot take more yet". */
     void reading(boolean on) {
-        reading = on;
         interest(SelectionKey.OP_READ, on);
     }
     // end::leg[]
-
-    boolean isReading() {
-        return reading;
-    }
 
     /**
      * How long bytes have waited in this leg's queue without the socket taking any of them; 0 when
@@ -132,19 +163,57 @@ final class Leg implements Selectable {
         return outbound.isEmpty() ? 0 : now - lastProgress;
     }
 
-    /** Closes once what is queued has been written, or after {@code maxWaitNanos} in any case. */
-    void closeGracefully(long maxWaitNanos) {
-        if (closed) {
-            return;
-        }
+    // tag::leg-endings[]
+    /**
+     * FIN once what is queued has been written: true if it went at once; otherwise the handler
+     * hears {@link LegHandler#drained} when it has. Reading goes on (half-close).
+     */
+    boolean shutdownOutputWhenFlushed() {
         if (outbound.isEmpty()) {
-            close();
+            shutdownOutput();
+            return true;
+        }
+        finAfterFlush = true;
+        return false;
+    }
+
+    /**
+     * Ends this leg politely: {@code last} (a Close frame, a refusal; may be null) after what is
+     * queued, then FIN, then whatever the peer still sends is read and dropped until it closes
+     * too, for at most {@link Linger#TIME} and {@link Linger#BYTES}; then the leg closes. Closing
+     * with unread input would send RST, and could destroy those last bytes before they are read.
+     */
+    void finish(ByteBuffer last) {
+        if (closed || lingering) {
             return;
         }
-        closingAfterFlush = true;
+        lingering = true;
+        handler = null; // nothing it reads or drains from here is anyone's business
+        loop.track(this);
+        loop.schedule(Linger.TIME.toNanos(), this::close);
+        if (last != null) {
+            outbound.add(new Outbound(last, null));
+        }
         reading(false);
-        loop.schedule(maxWaitNanos, this::close);
+        finAfterFlush = true;
+        flush();
     }
+
+    private void drop() {
+        ByteBuffer sink = loop.scratch();
+        try {
+            for (int n = channel.read(sink.clear()); n != 0; n = channel.read(sink.clear())) {
+                dropped += Math.max(0, n);
+                if (n < 0 || dropped >= Linger.BYTES) {
+                    close();
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            close();
+        }
+    }
+    // end::leg-endings[]
 
     private boolean interestIn(int op) {
         return key != null && key.isValid() && (key.interestOps() & op) != 0;
@@ -213,7 +282,9 @@ final class Leg implements Selectable {
             return;
         }
         closed = true;
-        outbound.clear();
+        for (Outbound o = outbound.poll(); o != null; o = outbound.poll()) {
+            written(o); // never to be written: its loan ends here
+        }
         if (key != null) {
             key.cancel();
         }
@@ -222,7 +293,16 @@ final class Leg implements Selectable {
         } catch (IOException ignored) {
             // the descriptor is released either way
         }
+        if (lingering) {
+            loop.untrack(this);
+        }
         onClose.run();
+    }
+
+    /** The gateway is stopping: a lingering leg stops waiting. */
+    @Override
+    public void stop() {
+        close();
     }
 
     boolean isClosed() {
@@ -235,9 +315,5 @@ final class Leg implements Selectable {
         } catch (IOException e) {
             return null;
         }
-    }
-
-    SocketChannel channel() {
-        return channel;
     }
 }

@@ -11,6 +11,11 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The gateway on non-blocking channels: {@code event-loops} threads (one per core by default),
@@ -23,8 +28,9 @@ public final class NioGateway implements Gateway {
     private final GatewayRuntime runtime;
     private final ServerSocketChannel server;
     private final List<EventLoop> loops = new ArrayList<>();
+    private final Acceptor acceptor;
     private final InetSocketAddress address;
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private NioGateway(GatewayConfig config) throws IOException {
         config.refuseUserTimeout("nio", "the JDK's SocketChannel has no TCP_USER_TIMEOUT option");
@@ -44,7 +50,8 @@ public final class NioGateway implements Gateway {
         }
         runtime.listening(address);
         loops.forEach(EventLoop::start);
-        new Acceptor(server, loops.get(0), loops, runtime).start();
+        acceptor = new Acceptor(server, loops.get(0), loops, runtime);
+        acceptor.start();
         LOG.log(System.Logger.Level.INFO, "nio gateway ({0} event loops) listening on {1}",
                 loops.size(), Endpoint.of(address).text());
     }
@@ -70,14 +77,23 @@ public final class NioGateway implements Gateway {
 
     @Override
     public void close() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
+        // stop accepting on the loop that accepts, and only then stop the loops: a connection
+        // accepted a moment before is then a task ahead of its loop's stop, never one after it
+        CompletableFuture<Void> notAccepting = new CompletableFuture<>();
+        loops.get(0).execute(() -> {
+            acceptor.stop();
+            notAccepting.complete(null);
+        });
         try {
-            server.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing the listener failed", e);
+            notAccepting.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "the accepting loop did not stop accepting within 5 s", e);
         }
         loops.forEach(EventLoop::shutdown);
         for (EventLoop loop : loops) {

@@ -66,8 +66,4 @@ final class Timers {
         }
     }
     // end::timers[]
-
-    int size() {
-        return queue.size();
-    }
 }

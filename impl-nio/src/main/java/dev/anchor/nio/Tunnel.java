@@ -1,12 +1,11 @@
 package dev.anchor.nio;
 
-import dev.anchor.core.config.GatewayConfig;
-import dev.anchor.core.gateway.CloseReason;
 import dev.anchor.core.gateway.ConnectionRegistry;
 import dev.anchor.core.gateway.Flow;
 import dev.anchor.core.gateway.GatewayRuntime;
-import dev.anchor.core.gateway.Linger;
 import dev.anchor.core.gateway.Side;
+import dev.anchor.core.gateway.TunnelControl;
+import dev.anchor.core.gateway.TunnelEnding;
 import dev.anchor.core.gateway.TunnelStats;
 import dev.anchor.core.heartbeat.TunnelLiveness;
 import dev.anchor.core.heartbeat.TunnelWatch;
@@ -23,7 +22,8 @@ import java.nio.ByteBuffer;
  *
  * <p>In ping mode every byte also passes a frame scanner, so that the gateway's Pings go in only
  * between frames and the Pongs to them come out; one timer per tunnel looks after idleness,
- * heartbeats and stalled writes.
+ * heartbeats and stalled writes. How the tunnel ends is core's {@link TunnelEnding}'s to decide;
+ * this class carries its plans out.
  *
  * <p>Owned by its event loop's thread, like both of its legs: no field here needs a lock.
  */
@@ -41,23 +41,22 @@ final class Tunnel implements LegHandler, Stoppable {
     /** Heartbeats and frame scanners; null in off mode, where the tunnel is a plain byte pipe. */
     private final TunnelLiveness liveness;
     private final TunnelWatch watch;
+    private final TunnelEnding ending;
     private Timers.Timer tick;
     private long lastActivity;
+    /** Directions whose FIN has not gone out yet. */
     private int directionsOpen = 2;
-    private boolean ended;
 
     Tunnel(EventLoop loop, Leg client, Leg backend, TunnelStats stats, GatewayRuntime runtime) {
-        GatewayConfig config = runtime.config();
         this.loop = loop;
         this.client = client;
         this.backend = backend;
         this.stats = stats;
         this.registry = runtime.connections();
-        this.liveness = config.heartbeat().pings()
-                ? new TunnelLiveness(config.heartbeat(), System::nanoTime,
-                        runtime.heartbeatMeters(Side.CLIENT), runtime.heartbeatMeters(Side.BACKEND))
-                : null;
-        this.watch = new TunnelWatch(config.timeouts(), liveness);
+        TunnelControl control = TunnelControl.of(runtime, System::nanoTime);
+        this.liveness = control.liveness();
+        this.watch = control.watch();
+        this.ending = control.ending();
         this.upstream = new Direction(Side.CLIENT, client, backend, stats.upstream());
         this.downstream = new Direction(Side.BACKEND, backend, client, stats.downstream());
         client.handler(this);
@@ -75,12 +74,12 @@ final class Tunnel implements LegHandler, Stoppable {
 
     /** Bytes the backend sent behind its 101, already read: they are the first of the downstream. */
     void carryDownstream(ByteBuffer early) {
-        downstream.take(early, early.remaining());
+        downstream.take(early, null, early.remaining());
     }
 
     /** Bytes the client sent behind its request head, held until the 101: the first of the upstream. */
     void carryUpstream(ByteBuffer early) {
-        upstream.take(early, early.remaining());
+        upstream.take(early, null, early.remaining());
     }
 
     // tag::direction[]
@@ -91,9 +90,14 @@ final class Tunnel implements LegHandler, Stoppable {
         private final Leg destination;
         private final Flow flow;
         private final FrameScanner scanner;
-        private ByteBuffer inFlight;
+        /** The bytes being scanned, and their loan if they are a pooled buffer; only during {@link #take}. */
+        private ByteBuffer scanning;
+        private BufferPool.Loan scanningLoan;
+        /** Bytes passed on and not yet accepted by the destination: for the accounting. */
         private int inFlightBytes;
         private boolean sourceEnded;
+        /** The FIN is queued behind bytes the destination has not taken yet. */
+        private boolean finQueued;
 
         Direction(Side side, Leg source, Leg destination, Flow flow) {
             this.side = side;
@@ -105,25 +109,27 @@ final class Tunnel implements LegHandler, Stoppable {
 
         void pump() {
             for (int i = 0; i < READS_PER_EVENT; i++) {
-                ByteBuffer buffer = loop.buffers().acquire();
-                int n;
+                BufferPool.Loan loan = loop.buffers().lend();
                 try {
-                    n = source.read(buffer);
-                } catch (IOException e) {
-                    loop.buffers().release(buffer);
-                    failed(source, e);
-                    return;
-                }
-                if (n <= 0) {
-                    loop.buffers().release(buffer);
-                    if (n < 0) {
-                        sourceEnded();
+                    int n;
+                    try {
+                        n = source.read(loan.buffer());
+                    } catch (IOException e) {
+                        failed(source, e);
+                        return;
                     }
-                    return;
-                }
-                if (!take(buffer.flip(), n) || destination.hasPending()) {
-                    source.reading(false); // backpressure: wait until the destination drains
-                    return;
+                    if (n <= 0) {
+                        if (n < 0) {
+                            sourceEnded();
+                        }
+                        return;
+                    }
+                    if (!take(loan.buffer().flip(), loan, n) || destination.hasPending()) {
+                        source.reading(false); // backpressure: wait until the destination drains
+                        return;
+                    }
+                } finally {
+                    loan.release(); // what was passed on holds the buffer until it is written
                 }
             }
         }
@@ -132,26 +138,32 @@ final class Tunnel implements LegHandler, Stoppable {
          * Passes {@code n} bytes from the source on: all of them in off mode, all but the
          * gateway's own Pongs in ping mode. False if the tunnel ended or the bytes still wait.
          */
-        boolean take(ByteBuffer bytes, int n) {
+        boolean take(ByteBuffer bytes, BufferPool.Loan loan, int n) {
             lastActivity = loop.now();
             flow.received(n);
-            inFlight = bytes;
-            inFlightBytes = 0;
-            if (scanner == null) {
-                pass(bytes.position(), bytes.limit());
-            } else {
-                liveness.heard(side);
-                try {
-                    scanner.scan(bytes, this);
-                } catch (FrameException e) {
-                    flow.dropped(n - inFlightBytes); // what came before the forbidden frame is queued, ahead of the Close
-                    protocolError(side, e);
-                    return false;
+            scanning = bytes;
+            scanningLoan = loan;
+            int before = inFlightBytes;
+            try {
+                if (scanner == null) {
+                    pass(bytes.position(), bytes.limit());
+                } else {
+                    liveness.heard(side);
+                    try {
+                        scanner.scan(bytes, this);
+                    } catch (FrameException e) {
+                        flow.dropped(n - (inFlightBytes - before)); // what came before the forbidden frame is queued, ahead of the Close
+                        end(ending.protocolError(side, e));
+                        return false;
+                    }
+                    flow.dropped(n - (inFlightBytes - before)); // taken out: the gateway's Pongs
+                    pingIfDue(side.other()); // the stream toward the other leg may just have reached a boundary
                 }
-                flow.dropped(n - inFlightBytes); // taken out: the gateway's Pongs
-                pingIfDue(side.other()); // the stream toward the other leg may just have reached a boundary
+            } finally {
+                scanning = null;
+                scanningLoan = null;
             }
-            if (ended || destination.hasPending()) {
+            if (ending.ended() || destination.hasPending()) {
                 return false;
             }
             delivered();
@@ -161,7 +173,7 @@ final class Tunnel implements LegHandler, Stoppable {
         @Override
         public void pass(int from, int to) {
             inFlightBytes += to - from;
-            destination.send(inFlight.slice(from, to - from));
+            destination.send(scanning.slice(from, to - from), scanningLoan);
         }
 
         @Override
@@ -170,11 +182,14 @@ final class Tunnel implements LegHandler, Stoppable {
             destination.send(ByteBuffer.wrap(held, 0, length));
         }
 
-        /** The destination took everything queued: release the buffer, read on (or pass the FIN). */
+        /** The destination took everything queued: read on, or pass the FIN, or count the FIN passed. */
         void drained() {
             delivered();
-            if (sourceEnded) {
-                finish();
+            if (finQueued) {
+                finQueued = false;
+                finPassed();
+            } else if (sourceEnded) {
+                passFin();
             } else {
                 resume();
             }
@@ -182,42 +197,43 @@ final class Tunnel implements LegHandler, Stoppable {
         // end::direction[]
 
         private void delivered() {
-            if (inFlight != null) {
-                flow.sent(inFlightBytes);
-                loop.buffers().release(inFlight);
-                inFlight = null;
-                inFlightBytes = 0;
-            }
+            flow.sent(inFlightBytes);
+            inFlightBytes = 0;
         }
 
         private void sourceEnded() {
             sourceEnded = true;
             source.reading(false); // at EOF OP_READ would fire for ever
             if (!destination.hasPending()) {
-                finish();
+                passFin();
             }
         }
 
-        private void finish() {
-            if (liveness != null) {
-                liveness.streamEnded(side.other()); // no Ping can follow a FIN
+        /** The source's FIN, behind everything it sent: a half-close of the destination, perhaps after a Close. */
+        private void passFin() {
+            TunnelEnding.LegEnd fin = ending.streamEnded(side);
+            if (fin == null) {
+                return; // the tunnel has ended meanwhile
             }
-            destination.shutdownOutput();
+            if (fin.close() != null) {
+                destination.send(fin.close());
+            }
+            if (destination.shutdownOutputWhenFlushed()) {
+                finPassed();
+            } else {
+                finQueued = true;
+            }
+        }
+
+        private void finPassed() {
             if (--directionsOpen == 0) {
-                end(CloseReason.COMPLETED, null, null, null);
+                end(ending.completed());
             }
         }
 
         void resume() {
-            if (!ended && !sourceEnded && !destination.hasPending()) {
+            if (!ending.ended() && !sourceEnded && !destination.hasPending()) {
                 source.reading(true);
-            }
-        }
-
-        void release() {
-            if (inFlight != null) {
-                loop.buffers().release(inFlight);
-                inFlight = null;
             }
         }
     }
@@ -234,39 +250,28 @@ final class Tunnel implements LegHandler, Stoppable {
 
     @Override
     public void failed(Leg leg, IOException e) {
-        Side side = leg == client ? Side.CLIENT : Side.BACKEND;
-        CloseReason reason = CloseReason.failure(side, e);
-        if (reason == CloseReason.TCP_TIMEOUT) {
-            die(side, reason); // the kernel gave up on it: a dead peer, and the other side is told
-        } else {
-            end(reason, null, null, null);
-        }
+        end(ending.failed(leg == client ? Side.CLIENT : Side.BACKEND, e));
     }
 
     // tag::tick[]
     /** One timer per tunnel: idle, stalled writes and heartbeats, whichever falls due first. */
     private void tick() {
-        long now = System.nanoTime();
-        TunnelWatch.Ending ending = watch.check(now, lastActivity, this::stalledFor);
-        if (ending != null) {
-            if (ending.dead() == null) {
-                end(ending.reason(), null, null, null);
-            } else {
-                die(ending.dead(), ending.reason());
-            }
-            return;
+        TunnelEnding.Plan end = watch.look(System.nanoTime(), lastActivity, this::stalledFor, this::send);
+        if (end != null) {
+            end(end);
+        } else {
+            schedule();
         }
-        if (liveness != null) {
-            pingIfDue(Side.CLIENT);
-            pingIfDue(Side.BACKEND);
-        }
-        schedule();
+    }
+
+    private void send(Side toward, ByteBuffer frame) {
+        leg(toward).send(frame);
     }
 
     private void pingIfDue(Side toward) {
-        ByteBuffer ping = ended ? null : liveness.pingIfDue(toward);
+        ByteBuffer ping = ending.ended() ? null : liveness.pingIfDue(toward);
         if (ping != null) {
-            leg(toward).send(ping);
+            send(toward, ping);
         }
     }
     // end::tick[]
@@ -281,62 +286,26 @@ final class Tunnel implements LegHandler, Stoppable {
         return leg(side).stalledFor(now);
     }
 
-    // tag::die[]
-    /**
-     * {@code dead} stopped answering, taking bytes, or being there at all: end the tunnel, and in
-     * ping mode tell the other side with a Close 1001 ("going away") between two of its frames.
-     */
-    private void die(Side dead, CloseReason reason) {
-        ByteBuffer close = liveness == null ? null : liveness.closeAfterDeath(dead);
-        end(reason, dead, dead == Side.BACKEND ? close : null, dead == Side.CLIENT ? close : null);
-    }
-
-    /** A frame RFC 6455 forbids: its sender gets 1002, the other side 1001. */
-    private void protocolError(Side offender, FrameException e) {
-        end(CloseReason.PROTOCOL_ERROR, null,
-                liveness.closeAfterProtocolError(Side.CLIENT, offender, e),
-                liveness.closeAfterProtocolError(Side.BACKEND, offender, e));
-    }
-    // end::die[]
-
     // tag::end[]
-    private void end(CloseReason reason, Side dead, ByteBuffer closeToClient, ByteBuffer closeToBackend) {
-        if (ended) {
+    /** Carries out core's plan for the end of this tunnel; null is a tunnel that already ended. */
+    private void end(TunnelEnding.Plan plan) {
+        if (plan == null) {
             return;
         }
-        ended = true;
         if (tick != null) {
             tick.cancel();
         }
-        upstream.release();
-        downstream.release();
-        switch (reason) {
-            case CLIENT_RESET -> {
-                backend.abort();
-                client.close();
-            }
-            case BACKEND_RESET -> {
-                client.abort();
-                backend.close();
-            }
-            default -> {
-                goodbye(client, closeToClient, dead == Side.CLIENT);
-                goodbye(backend, closeToBackend, dead == Side.BACKEND);
-            }
-        }
-        registry.tunnelClosed(stats, reason, dead);
+        registry.tunnelClosed(stats, plan.reason(), plan.dead());
+        carryOut(client, plan.client());
+        carryOut(backend, plan.backend());
         loop.untrack(this);
     }
 
-    /** A dead leg is aborted; a live one gets its Close frame, if any, and then FIN. */
-    private static void goodbye(Leg leg, ByteBuffer close, boolean dead) {
-        if (dead) {
-            leg.abort();
-        } else if (close != null) {
-            leg.send(close);
-            leg.closeGracefully(Linger.TIME.toNanos());
-        } else {
-            leg.close();
+    private static void carryOut(Leg leg, TunnelEnding.LegEnd end) {
+        switch (end.action()) {
+            case ABORT -> leg.abort();
+            case CLOSE -> leg.close();
+            case FINISH, HALF_CLOSE -> leg.finish(end.close());
         }
     }
     // end::end[]
@@ -347,6 +316,6 @@ final class Tunnel implements LegHandler, Stoppable {
 
     @Override
     public void stop() {
-        end(CloseReason.SHUTDOWN, null, null, null);
+        end(ending.shutdown());
     }
 }

@@ -4,11 +4,22 @@ import java.util.Locale;
 
 /** Why a tunnel ended; the {@code reason} label of {@code anchor_tunnels_closed_total}. */
 public enum CloseReason {
-    /** Both directions ended with FIN: the peers closed in order. */
+    /**
+     * Both directions ended with FIN, each after its endpoint's Close frame: a close handshake the
+     * gateway saw. Only a gateway that follows frames ({@code ping} mode) can see one.
+     */
     COMPLETED,
-    /** The client's connection was reset (RST) or failed; the backend leg was aborted. */
+    /**
+     * The client ended its stream (FIN) first, without a Close frame the gateway saw; the tunnel
+     * then finished. In {@code off} mode, where the gateway does not follow frames, every orderly
+     * end is counted here or under {@link #BACKEND_ENDED}, by who ended first.
+     */
+    CLIENT_ENDED,
+    /** The backend ended its stream (FIN) first, without a Close frame the gateway saw: often a backend that went away. */
+    BACKEND_ENDED,
+    /** The client's connection was reset (RST) or failed. */
     CLIENT_RESET,
-    /** The backend's connection was reset (RST) or failed; the client leg was aborted. */
+    /** The backend's connection was reset (RST) or failed. */
     BACKEND_RESET,
     /** Nothing moved in either direction for {@code timeouts.idle}. */
     IDLE_TIMEOUT,
@@ -22,6 +33,11 @@ public enum CloseReason {
     PROTOCOL_ERROR,
     /** The gateway was stopped. */
     SHUTDOWN;
+
+    /** The reason a tunnel gets when {@code side} ended its stream first, without a close handshake. */
+    public static CloseReason ended(Side side) {
+        return side == Side.CLIENT ? CLIENT_ENDED : BACKEND_ENDED;
+    }
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -3,7 +3,6 @@ package dev.anchor.core.heartbeat;
 import dev.anchor.core.config.HeartbeatConfig;
 import dev.anchor.core.gateway.HeartbeatMeters;
 import dev.anchor.core.gateway.Side;
-import dev.anchor.core.websocket.FrameException;
 import dev.anchor.core.websocket.FrameScanner;
 import dev.anchor.core.websocket.FrameWriter;
 import java.nio.ByteBuffer;
@@ -22,10 +21,6 @@ import java.util.function.LongSupplier;
  */
 // tag::liveness[]
 public final class TunnelLiveness {
-    private static final int GOING_AWAY = 1001;
-    /** A Close reason is at most 123 bytes; the scanner's messages are ASCII, so this leaves room. */
-    private static final int MAX_REASON = 100;
-
     private final LongSupplier clock;
     private final Heartbeat client;
     private final Heartbeat backend;
@@ -33,6 +28,8 @@ public final class TunnelLiveness {
     private final HeartbeatMeters backendMeters;
     private final FrameScanner fromClient;
     private final FrameScanner fromBackend;
+    /** Whether the gateway has written a Close of its own toward each side, by {@link Side#ordinal()}. */
+    private final boolean[] closeSent = new boolean[2];
 
     public TunnelLiveness(HeartbeatConfig config, LongSupplier clock,
                           HeartbeatMeters clientMeters, HeartbeatMeters backendMeters) {
@@ -83,26 +80,18 @@ public final class TunnelLiveness {
         return backend.check(now) == Heartbeat.Verdict.DEAD ? Side.BACKEND : null;
     }
 
-    /** The Close to write toward {@code side} as the tunnel ends, or null if its stream is inside a frame. */
-    public ByteBuffer closeToward(Side side, int code, String reason) {
-        return scannerFrom(side.other()).atBoundary() ? FrameWriter.close(code, reason, side == Side.BACKEND) : null;
-    }
-
-    /** The Close toward the side still there once {@code dead} went away: 1001, going away. */
-    public ByteBuffer closeAfterDeath(Side dead) {
-        return closeToward(dead.other(), GOING_AWAY, "the " + dead.label() + " went away");
-    }
-
     /**
-     * The Close toward {@code side} once {@code offender} sent a frame RFC 6455 forbids: the
-     * offender hears why (1002), the other side only that the tunnel is going away (1001).
+     * The Close to write toward {@code side} now, or null: its stream is inside a frame, or a Close
+     * already went that way, from the other endpoint or from the gateway, and a second one would
+     * break the protocol (RFC 6455 section 5.5.1). Once one is handed out no more Pings go out.
      */
-    public ByteBuffer closeAfterProtocolError(Side side, Side offender, FrameException e) {
-        if (side != offender) {
-            return closeToward(side, GOING_AWAY, "the " + offender.label() + " broke the protocol");
+    public ByteBuffer closeToward(Side side, int code, String reason) {
+        FrameScanner toward = scannerFrom(side.other());
+        if (closeSent[side.ordinal()] || toward.closeSeen() || !toward.atBoundary()) {
+            return null;
         }
-        String why = e.getMessage();
-        return closeToward(side, e.closeCode(), why.length() > MAX_REASON ? why.substring(0, MAX_REASON) : why);
+        closeSent[side.ordinal()] = true;
+        return FrameWriter.close(code, reason, side == Side.BACKEND);
     }
     // end::liveness[]
 
@@ -134,12 +123,19 @@ public final class TunnelLiveness {
     }
 
     /**
-     * The gateway passed a FIN on toward {@code side}: nothing more can be written to it, Pings
-     * included, so its heartbeat stops. (Its own direction may go on; the idle timeout and TCP
-     * keepalive still watch it.)
+     * The stream from {@code sender} ended (FIN), and the gateway passes the FIN on: the sender can
+     * answer no Ping now, and nothing more can be written to the other side, Pings included. So
+     * both heartbeats stop; the open direction is still watched by the idle timeout, the
+     * stalled-write timeout and TCP keepalive.
      */
-    public void streamEnded(Side side) {
-        heartbeat(side).stop();
+    public void streamEnded(Side sender) {
+        client.stop();
+        backend.stop();
+    }
+
+    /** True once a Close frame has passed from {@code sender}, in its own stream. */
+    public boolean closeSeenFrom(Side sender) {
+        return scannerFrom(sender).closeSeen();
     }
 
     /** True when a Ping toward {@code side} is due but waits for a frame boundary. */
@@ -148,7 +144,7 @@ public final class TunnelLiveness {
     }
 
     private boolean closing() {
-        return fromClient.closeSeen() || fromBackend.closeSeen();
+        return fromClient.closeSeen() || fromBackend.closeSeen() || closeSent[0] || closeSent[1];
     }
 
     private boolean answered(Side side, byte[] payload) {

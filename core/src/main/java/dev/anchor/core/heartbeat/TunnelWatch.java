@@ -3,18 +3,22 @@ package dev.anchor.core.heartbeat;
 import dev.anchor.core.config.Timeouts;
 import dev.anchor.core.gateway.CloseReason;
 import dev.anchor.core.gateway.Side;
+import dev.anchor.core.gateway.TunnelEnding;
+import java.nio.ByteBuffer;
 
 /**
  * What a tunnel's timer looks at, in the order the answers win: the idle timeout, a write that
  * has made no progress for {@code timeouts.write}, and the heartbeats. Every implementation asks
- * the same questions at each look; only how it looks differs (a timer on its event loop, or the
- * blocking gateway's watchdog thread), and so does how it measures a leg's stall.
+ * the same questions at each look, and gets the same plan for the end; only how it looks differs
+ * (a timer on its event loop, or the blocking gateway's watchdog thread), and so does how it
+ * measures a leg's stall.
  */
 // tag::watch[]
 public final class TunnelWatch {
     private final long idleNanos;
     private final long writeNanos;
     private final TunnelLiveness liveness;
+    private final TunnelEnding ending;
 
     /** Why a tunnel must end now: {@code dead} is the leg found dead, or null when the tunnel is idle. */
     public record Ending(CloseReason reason, Side dead) {
@@ -26,11 +30,42 @@ public final class TunnelWatch {
         long stalledFor(Side side, long now);
     }
 
+    /** Where a look by an event loop's timer writes the Pings it found due. */
+    @FunctionalInterface
+    public interface Pings {
+        void send(Side toward, ByteBuffer ping);
+    }
+
     /** @param liveness the tunnel's heartbeats, or null in {@code off} mode */
-    public TunnelWatch(Timeouts timeouts, TunnelLiveness liveness) {
+    public TunnelWatch(Timeouts timeouts, TunnelLiveness liveness, TunnelEnding ending) {
         this.idleNanos = timeouts.idleEnabled() ? timeouts.idle().toNanos() : 0;
         this.writeNanos = timeouts.write().toNanos();
         this.liveness = liveness;
+        this.ending = ending;
+    }
+
+    /**
+     * A look by a timer that writes at once, on the thread that owns both legs: the plan that ends
+     * the tunnel if one is due; otherwise null, once the Pings due now (at frame boundaries) have
+     * gone to {@code pings}.
+     */
+    public TunnelEnding.Plan look(long now, long lastActivity, Stalls stalls, Pings pings) {
+        TunnelEnding.Plan end = endIfDue(now, lastActivity, stalls);
+        if (end == null && liveness != null) {
+            for (Side side : Side.values()) {
+                ByteBuffer ping = liveness.pingIfDue(side);
+                if (ping != null) {
+                    pings.send(side, ping);
+                }
+            }
+        }
+        return end;
+    }
+
+    /** The plan that ends the tunnel at {@code now}, or null while it may go on (or has already ended). */
+    public TunnelEnding.Plan endIfDue(long now, long lastActivity, Stalls stalls) {
+        Ending found = check(now, lastActivity, stalls);
+        return found == null ? null : ending.timedOut(found);
     }
 
     /** What ends the tunnel at {@code now}, or null while it may go on. */

@@ -70,7 +70,7 @@ class TunnelLivenessTest {
     }
 
     @Test
-    void aLegSilentPastItsTimeoutIsDeadAndTheOtherGetsAClose() {
+    void aLegSilentPastItsTimeoutIsDead() {
         clock.addAndGet(INTERVAL.toNanos());
         assertThat(live.pingIfDue(Side.BACKEND)).isNotNull();
         clock.addAndGet(TIMEOUT.toNanos() - 1);
@@ -78,23 +78,18 @@ class TunnelLivenessTest {
         clock.addAndGet(1);
 
         assertThat(live.dead()).isEqualTo(Side.BACKEND);
-        ByteBuffer close = live.closeAfterDeath(Side.BACKEND);
-        assertThat(close.get(0) & 0xff).isEqualTo(0x88);
-        assertThat(close.get(1) & 0x80).as("toward the client: unmasked").isZero();
-        assertThat(code(close)).isEqualTo(1001);
     }
 
     @Test
-    void aProtocolErrorTellsItsSenderWhyAndTheOtherSideOnlyThatItIsGoingAway() {
-        FrameException e = new FrameException("x".repeat(300));
+    void aCloseTowardTheClientIsUnmaskedAndTowardTheBackendMasked() {
+        ByteBuffer toClient = live.closeToward(Side.CLIENT, 1001, "bye");
+        ByteBuffer toBackend = live.closeToward(Side.BACKEND, 1001, "bye");
 
-        ByteBuffer toOffender = live.closeAfterProtocolError(Side.BACKEND, Side.BACKEND, e);
-        ByteBuffer toOther = live.closeAfterProtocolError(Side.CLIENT, Side.BACKEND, e);
-
-        assertThat(toOffender.get(1) & 0x80).as("toward the backend: masked").isNotZero();
-        assertThat(code(toOffender)).isEqualTo(1002);
-        assertThat(toOffender.remaining()).as("a control frame's payload fits in 125 bytes").isLessThanOrEqualTo(2 + 4 + 125);
-        assertThat(code(toOther)).isEqualTo(1001);
+        assertThat(toClient.get(0) & 0xff).isEqualTo(0x88);
+        assertThat(toClient.get(1) & 0x80).as("toward the client: unmasked").isZero();
+        assertThat(toBackend.get(1) & 0x80).as("toward the backend: masked").isNotZero();
+        assertThat(code(toClient)).isEqualTo(1001);
+        assertThat(code(toBackend)).isEqualTo(1001);
     }
 
     @Test
@@ -102,8 +97,25 @@ class TunnelLivenessTest {
         // an unmasked frame from the backend announcing 10 bytes, of which 3 arrive
         feed(live.scannerFrom(Side.BACKEND), new byte[] {(byte) 0x82, 10, 1, 2, 3});
 
-        assertThat(live.closeAfterDeath(Side.BACKEND)).isNull();
-        assertThat(live.closeAfterDeath(Side.CLIENT)).isNotNull();
+        assertThat(live.closeToward(Side.CLIENT, 1001, "bye")).isNull();
+        assertThat(live.closeToward(Side.BACKEND, 1001, "bye")).isNotNull();
+    }
+
+    @Test
+    void noSecondCloseGoesTheSameWay() throws FrameException {
+        assertThat(live.closeToward(Side.CLIENT, 1001, "bye")).isNotNull();
+        assertThat(live.closeToward(Side.CLIENT, 1001, "again")).as("the gateway's own went already").isNull();
+        feed(live.scannerFrom(Side.CLIENT), masked(0x88, new byte[] {0x03, (byte) 0xe8}));
+        assertThat(live.closeToward(Side.BACKEND, 1001, "bye")).as("the client's went already").isNull();
+    }
+
+    @Test
+    void aCloseOfTheGatewaysOwnStopsThePings() {
+        live.closeToward(Side.CLIENT, 1001, "bye");
+        clock.addAndGet(INTERVAL.toNanos() + TIMEOUT.toNanos() * 5);
+
+        assertThat(live.pingIfDue(Side.BACKEND)).isNull();
+        assertThat(live.dead()).isNull();
     }
 
     /** The status code of a Close frame, unmasked with the frame's key if it has one. */
@@ -145,13 +157,14 @@ class TunnelLivenessTest {
     }
 
     @Test
-    void aStreamThatEndedGetsNoPingsAndItsSilenceIsNotDeath() {
+    void onceAStreamEndedNeitherLegIsPingedNorFoundDead() {
         live.streamEnded(Side.BACKEND);
         clock.addAndGet(INTERVAL.toNanos() + TIMEOUT.toNanos() * 3);
 
-        assertThat(live.pingIfDue(Side.BACKEND)).isNull();
+        assertThat(live.pingIfDue(Side.BACKEND)).as("its sender can answer nothing now").isNull();
+        assertThat(live.pingIfDue(Side.CLIENT)).as("the FIN went toward it: nothing more can be written").isNull();
         assertThat(live.dead()).isNull();
-        assertThat(live.nextCheck()).as("only the client's heartbeat is left").isLessThan(Long.MAX_VALUE);
+        assertThat(live.nextCheck()).isEqualTo(Long.MAX_VALUE);
     }
 
     @Test

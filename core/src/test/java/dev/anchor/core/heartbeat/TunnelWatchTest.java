@@ -7,6 +7,7 @@ import dev.anchor.core.config.Timeouts;
 import dev.anchor.core.gateway.CloseReason;
 import dev.anchor.core.gateway.GatewayMetrics;
 import dev.anchor.core.gateway.Side;
+import dev.anchor.core.gateway.TunnelEnding;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class TunnelWatchTest {
 
     @Test
     void anIdleTunnelEndsAtTheIdleTimeoutAndNotBefore() {
-        TunnelWatch watch = new TunnelWatch(TIMEOUTS, null);
+        TunnelWatch watch = new TunnelWatch(TIMEOUTS, null, new TunnelEnding(null));
 
         assertThat(watch.check(300 * SECOND - 1, 0, NONE)).isNull();
         assertThat(watch.check(300 * SECOND, 0, NONE)).isEqualTo(new TunnelWatch.Ending(CloseReason.IDLE_TIMEOUT, null));
@@ -37,14 +38,14 @@ class TunnelWatchTest {
     @Test
     void anIdleTimeoutOfZeroIsOff() {
         TunnelWatch watch = new TunnelWatch(new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(5),
-                Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(60)), null);
+                Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(60)), null, new TunnelEnding(null));
 
         assertThat(watch.check(1_000 * SECOND, 0, NONE)).isNull();
     }
 
     @Test
     void aWriteWithoutProgressForTheWriteTimeoutKillsItsLeg() {
-        TunnelWatch watch = new TunnelWatch(TIMEOUTS, null);
+        TunnelWatch watch = new TunnelWatch(TIMEOUTS, null, new TunnelEnding(null));
         TunnelWatch.Stalls backendStalls = (side, now) -> side == Side.BACKEND ? now - 5 * SECOND : 0;
 
         assertThat(watch.check(65 * SECOND - 1, 65 * SECOND, backendStalls)).isNull();
@@ -55,7 +56,7 @@ class TunnelWatchTest {
 
     @Test
     void idleWinsOverAStallAndAStallOverAHeartbeat() {
-        TunnelWatch watch = new TunnelWatch(TIMEOUTS, liveness);
+        TunnelWatch watch = new TunnelWatch(TIMEOUTS, liveness, new TunnelEnding(liveness));
         clock.set(30 * SECOND);
         assertThat(liveness.pingIfDue(Side.CLIENT)).isNotNull();
         clock.set(400 * SECOND); // and no answer: the client's heartbeat has found it dead too
@@ -71,7 +72,7 @@ class TunnelWatchTest {
 
     @Test
     void aLegThatDidNotAnswerItsPingIsDead() {
-        TunnelWatch watch = new TunnelWatch(TIMEOUTS, liveness);
+        TunnelWatch watch = new TunnelWatch(TIMEOUTS, liveness, new TunnelEnding(liveness));
         clock.set(30 * SECOND);
         assertThat(liveness.pingIfDue(Side.CLIENT)).isNotNull();
         assertThat(liveness.pingIfDue(Side.BACKEND)).isNotNull();
@@ -83,5 +84,30 @@ class TunnelWatchTest {
         clock.set(40 * SECOND);
         assertThat(watch.check(clock.get(), clock.get(), NONE))
                 .isEqualTo(new TunnelWatch.Ending(CloseReason.HEARTBEAT, Side.CLIENT));
+    }
+
+    @Test
+    void aLookThatFindsNothingDueHandsOverThePingsDueAndNoPlan() {
+        TunnelWatch watch = new TunnelWatch(TIMEOUTS, liveness, new TunnelEnding(liveness));
+        java.util.List<Side> pinged = new java.util.ArrayList<>();
+
+        assertThat(watch.look(30 * SECOND - 1, 30 * SECOND - 1, NONE, (side, ping) -> pinged.add(side))).isNull();
+        assertThat(pinged).isEmpty();
+        clock.set(30 * SECOND);
+        assertThat(watch.look(clock.get(), clock.get(), NONE, (side, ping) -> pinged.add(side))).isNull();
+        assertThat(pinged).containsExactly(Side.CLIENT, Side.BACKEND);
+    }
+
+    @Test
+    void aLookThatFindsAnEndHandsOverItsPlanAndNoPings() {
+        TunnelWatch watch = new TunnelWatch(TIMEOUTS, liveness, new TunnelEnding(liveness));
+        clock.set(400 * SECOND);
+
+        TunnelEnding.Plan plan = watch.look(clock.get(), 0, NONE, (side, ping) -> {
+            throw new AssertionError("no Ping into a tunnel that ends");
+        });
+
+        assertThat(plan.reason()).isEqualTo(CloseReason.IDLE_TIMEOUT);
+        assertThat(watch.look(clock.get(), 0, NONE, (side, ping) -> { })).as("it ends once").isNull();
     }
 }
