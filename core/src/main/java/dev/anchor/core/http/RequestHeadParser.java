@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Reads a client's request head. Besides the line grammar it checks what RFC 9112 makes a
- * server's duty before it acts on a request: exactly one Host in HTTP/1.1, and a body length that
- * cannot be read two ways.
+ * server's duty before it acts on a request: exactly one Host in HTTP/1.1, a valid one (RFC 9110
+ * section 7.2), and a body length that cannot be read two ways.
  */
 public final class RequestHeadParser extends HeadParser<RequestHead> {
     private String method;
@@ -45,6 +45,9 @@ public final class RequestHeadParser extends HeadParser<RequestHead> {
         int hosts = headers.count("Host");
         if (version.atLeast11() ? hosts != 1 : hosts > 1) {
             throw malformed(hosts == 0 ? "HTTP/1.1 request without Host" : "request with " + hosts + " Host fields");
+        }
+        if (hosts == 1) {
+            Authority.check("Host", headers.first("Host").orElseThrow());
         }
         boolean chunked = headers.contains("Transfer-Encoding");
         List<String> lengths = headers.all("Content-Length");

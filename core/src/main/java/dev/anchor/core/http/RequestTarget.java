@@ -51,6 +51,7 @@ public record RequestTarget(String raw, String authority, String path, String qu
             if (authority.indexOf('@') >= 0) {
                 throw new HeadParseException(400, "request target carries user information: " + raw);
             }
+            Authority.check("the request target's authority", authority);
             pathAndQuery = authorityEnd == raw.length() ? "/" : raw.substring(authorityEnd);
             if (pathAndQuery.charAt(0) == '?') {
                 pathAndQuery = "/" + pathAndQuery;

@@ -33,7 +33,7 @@ final class HeadGens {
                         .map(f -> REQUEST_RULED_FIELDS.contains(f.name().toLowerCase(Locale.ROOT))
                                 ? new HeaderField("X-" + f.name(), f.value()) : f)
                         .toList())
-                .zip(fieldValues(), integers().between(0, 20), HeadGens::withHostAt);
+                .zip(hosts(), integers().between(0, 20), HeadGens::withHostAt);
         return method.zip(target, version, headers, RequestHead::new);
     }
 
@@ -49,6 +49,15 @@ final class HeadGens {
                 .map(segments -> withoutDotSegments("/" + String.join("/", segments)));
         Gen<String> query = stringOf(QUERY_CHARS, 0, 20).toOptionals(50).map(q -> q.map(s -> "?" + s).orElse(""));
         return path.zip(query, (p, q) -> parse(p + q));
+    }
+
+    /** Valid Host values: a registered name, an IPv4 or an IPv6 literal, with or without a port. */
+    static Gen<String> hosts() {
+        Gen<String> name = stringOf("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=", 1, 30);
+        Gen<String> host = Generate.pick(List.of("127.0.0.1", "[::1]", "[2001:db8::17]", "example.com"))
+                .mix(name, 70);
+        Gen<String> port = integers().between(0, 65535).toOptionals(50).map(p -> p.map(n -> ":" + n).orElse(""));
+        return host.zip(port, String::concat);
     }
 
     /** Field values without leading or trailing whitespace, as a parser hands them on. */
