@@ -79,6 +79,7 @@ public enum Rule {
     ERR_20(REQUIRED, "a backend that resets the connection during the handshake gives the client 502"),
     ERR_21(REQUIRED, "a request path with a '.' or '..' segment, even percent-encoded, gets 400 and reaches no backend"),
     ERR_22(REQUIRED, "a backend answer framed two ways (Transfer-Encoding and Content-Length) gives the client 502"),
+    ERR_23(REQUIRED, "a Host field, or an absolute-form target's authority, that is not host[:port] gets 400 and reaches no backend; valid ones of every form upgrade"),
 
     // ISO: tunnels are independent
     ISO_01(REQUIRED, "50 concurrent tunnels each receive exactly their own messages"),

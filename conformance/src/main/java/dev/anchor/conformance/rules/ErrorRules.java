@@ -325,6 +325,35 @@ public abstract class ErrorRules extends RuleGroup {
         refused(gateway, upgrade("GET", "/", "Sec-WebSocket-Version: 13"), 502);
     }
 
+    @Test
+    @Conforms(Rule.ERR_23)
+    void err23_invalidHostIs400() throws Exception {
+        ScriptedBackend backend = fx.scripted(BackendConnection::accept);
+        Gateway gateway = fx.gateway(backend.address());
+
+        for (String host : List.of("a b", "user@host", "host:65536", "host:123456", "host:8o", "[::1", "[zz::1]",
+                "exa%mple", "a/b", "::1", ":80")) {
+            refused(gateway, upgradeTo("/", host), 400);
+        }
+        for (String target : List.of("http://host:99999/", "ws://[::1/", "http://a%zz/")) {
+            refused(gateway, upgradeTo(target, "a"), 400);
+        }
+        assertThat(backend.connections()).as("backend connections for invalid hosts").isZero();
+        for (String host : List.of("example.com", "example.com:8080", "127.0.0.1", "[::1]:443", "[2001:db8::1]", "a%41b")) {
+            RawClient client = fx.raw(gateway);
+            client.write(upgradeTo("/", host));
+            assertThat(client.readResponseHead().status()).as("status for Host: %s", host).isEqualTo(101);
+            assertThat(backend.awaitConnection(TestTime.PROMPT).request().field("Host")).as("Host at the backend").hasValue(host);
+            client.close();
+        }
+    }
+
+    /** An opening handshake for {@code target} with {@code host} as its Host field. */
+    private static String upgradeTo(String target, String host) {
+        return "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + KEY + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    }
+
     /** Sends {@code request}, expects {@code status} and then the end of the connection. */
     RawResponse refused(Gateway gateway, String request, int status) throws IOException {
         RawClient client = fx.raw(gateway);
