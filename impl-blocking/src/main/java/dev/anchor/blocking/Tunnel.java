@@ -173,6 +173,7 @@ final class Tunnel {
             controlLock.lock();
             try {
                 liveness.heard(from);
+                liveness.holding(from); // this pump reads no more until the write below is done
                 liveness.scannerFrom(from).scan(ByteBuffer.wrap(buffer, offset, n), pieces);
             } catch (FrameException e) {
                 refused = e; // what came before the forbidden frame still goes on, ahead of the Close
@@ -187,7 +188,10 @@ final class Tunnel {
                 end(locked(() -> ending.protocolError(from, why))); // its Close waits for this lock
                 return true;
             }
-            ByteBuffer ping = locked(() -> liveness.pingIfDue(from.other()));
+            ByteBuffer ping = locked(() -> {
+                liveness.released(from);
+                return liveness.pingIfDue(from.other());
+            });
             if (ping != null) {
                 to.write(ping);
             }

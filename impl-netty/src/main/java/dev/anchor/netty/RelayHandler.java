@@ -92,6 +92,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     private void relay(Object out, int n) {
         writing = true;
         tunnel.writing(side.other());
+        tunnel.holding(side); // no read until this write completes: this leg's silence meanwhile is ours
         ChannelProgressivePromise delivery = peer.newProgressivePromise();
         delivery.addListener(new Delivery(n));
         peer.writeAndFlush(out, delivery);
@@ -114,6 +115,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         public void operationComplete(ChannelProgressiveFuture written) {
             writing = false;
             tunnel.written(side.other());
+            tunnel.released(side);
             if (written.isSuccess()) {
                 flow.sent(n);
                 onward();

@@ -147,6 +147,20 @@ final class Tunnel {
         progressed(side);
     }
 
+    /** The relay stops reading {@code sender} until its write completes (see {@link TunnelLiveness#holding}). */
+    void holding(Side sender) {
+        if (liveness != null && !ending.ended()) {
+            liveness.holding(sender);
+        }
+    }
+
+    /** The relay reads {@code sender} again. */
+    void released(Side sender) {
+        if (liveness != null) {
+            liveness.released(sender);
+        }
+    }
+
     /** Part of a write toward {@code side} went out: that peer is slow, perhaps, but not stalled. */
     void progressed(Side side) {
         lastProgress[side.ordinal()] = System.nanoTime();

@@ -125,7 +125,7 @@ final class Tunnel implements LegHandler, Stoppable {
                         return;
                     }
                     if (!take(loan.buffer().flip(), loan, n) || destination.hasPending()) {
-                        source.reading(false); // backpressure: wait until the destination drains
+                        pause();
                         return;
                     }
                 } finally {
@@ -231,9 +231,20 @@ final class Tunnel implements LegHandler, Stoppable {
             }
         }
 
+        /** Backpressure: the source is not read until the destination drains, and its silence meanwhile is ours. */
+        private void pause() {
+            source.reading(false);
+            if (liveness != null && !ending.ended()) {
+                liveness.holding(side);
+            }
+        }
+
         void resume() {
             if (!ending.ended() && !sourceEnded && !destination.hasPending()) {
                 source.reading(true);
+                if (liveness != null) {
+                    liveness.released(side);
+                }
             }
         }
     }

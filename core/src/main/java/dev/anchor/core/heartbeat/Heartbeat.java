@@ -43,6 +43,8 @@ public final class Heartbeat {
     private long pingSentAt;
     private boolean awaiting;
     private boolean stopped;
+    /** The gateway is not reading this leg (the other one has not taken its bytes yet): its silence is ours. */
+    private boolean held;
     private long counter;
     private long lastRoundTrip = -1;
 
@@ -65,7 +67,7 @@ public final class Heartbeat {
     }
 
     public Verdict check(long now) {
-        if (stopped) {
+        if (stopped || held) {
             return Verdict.QUIET;
         }
         if (awaiting) {
@@ -119,6 +121,32 @@ public final class Heartbeat {
         return awaiting ? pingSentAt + Math.min(timeoutNanos, intervalNanos) : lastHeard + intervalNanos;
     }
 
+    /**
+     * The gateway stops reading this leg for a while, because the other leg has not taken what it
+     * sent yet: whatever the leg sends now, its Pong included, waits in the kernel unread, so its
+     * silence proves nothing, and no Ping goes out whose answer could not be read.
+     */
+    public void hold() {
+        held = !stopped;
+    }
+
+    /** The gateway reads this leg again: the leg is judged from {@code now}, as if just heard. */
+    public void release(long now) {
+        if (held) {
+            held = false;
+            heard(now);
+        }
+    }
+
+    public boolean held() {
+        return held;
+    }
+
+    /** How long a leg may be quiet before it is pinged, in nanoseconds. */
+    public long intervalNanos() {
+        return intervalNanos;
+    }
+
     /** How long a Ping waits for its answer, in nanoseconds. */
     public long timeoutNanos() {
         return timeoutNanos;
@@ -136,6 +164,7 @@ public final class Heartbeat {
      */
     public void stop() {
         stopped = true;
+        held = false;
     }
 
     public boolean awaitingPong() {

@@ -56,6 +56,20 @@ public final class TunnelLiveness {
     }
 
     /**
+     * The gateway stops reading {@code sender} until the other leg has taken what it sent
+     * (backpressure): until {@link #released}, the sender is neither pinged nor found dead, since
+     * what it says, its Pong included, waits unread in the kernel.
+     */
+    public void holding(Side sender) {
+        heartbeat(sender).hold();
+    }
+
+    /** The gateway reads {@code sender} again: its heartbeat starts over from now. */
+    public void released(Side sender) {
+        heartbeat(sender).release(clock.getAsLong());
+    }
+
+    /**
      * The Ping to write toward {@code side} now, or null: none is due, or the stream toward that
      * leg is inside a frame (the caller asks again after its next write).
      */
@@ -114,6 +128,9 @@ public final class TunnelLiveness {
 
     private long nextCheck(Side side, long now) {
         Heartbeat h = heartbeat(side);
+        if (h.held()) {
+            return now + h.intervalNanos(); // nothing is due while held; look again an interval on, not never
+        }
         if (h.check(now) != Heartbeat.Verdict.PING) {
             return h.nextCheck();
         }

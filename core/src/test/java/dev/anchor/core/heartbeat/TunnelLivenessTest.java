@@ -168,6 +168,25 @@ class TunnelLivenessTest {
     }
 
     @Test
+    void aLegTheGatewayIsNotReadingIsNeitherPingedNorFoundDeadAndStartsOverWhenReadAgain() {
+        clock.addAndGet(INTERVAL.toNanos());
+        assertThat(live.pingIfDue(Side.BACKEND)).isNotNull();
+        live.holding(Side.BACKEND); // the client stopped taking bytes: the backend's Pong waits unread
+        clock.addAndGet(TIMEOUT.toNanos() * 10);
+
+        assertThat(live.dead()).isNull();
+        assertThat(live.pingIfDue(Side.BACKEND)).as("no Ping whose answer could not be read").isNull();
+        assertThat(live.nextCheck() - clock.get()).as("looked at again within an interval").isLessThanOrEqualTo(INTERVAL.toNanos());
+        live.released(Side.BACKEND);
+        clock.addAndGet(INTERVAL.toNanos() - 1);
+        assertThat(live.pingIfDue(Side.BACKEND)).as("a whole interval from the release").isNull();
+        clock.addAndGet(1);
+        assertThat(live.pingIfDue(Side.BACKEND)).isNotNull();
+        clock.addAndGet(TIMEOUT.toNanos());
+        assertThat(live.dead()).isEqualTo(Side.BACKEND);
+    }
+
+    @Test
     void onceClosingThereIsNothingToWakeUpFor() throws FrameException {
         feed(live.scannerFrom(Side.CLIENT), masked(0x88, new byte[] {0x03, (byte) 0xe8}));
 
