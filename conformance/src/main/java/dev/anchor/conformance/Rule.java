@@ -55,6 +55,7 @@ public enum Rule {
     TUN_15(REQUIRED, "Ping and Pong frames of the endpoints pass through untouched in both directions"),
     TUN_16(REQUIRED, "once both directions are done the gateway closes both connections and its counts return to zero"),
     TUN_17(REQUIRED, "a tunnel quiet for longer than timeouts.head and timeouts.handshake, but not timeouts.idle, stays open"),
+    TUN_18(REQUIRED, "the close-reason metric tells a reset from an orderly end, and counts completed only after a close handshake the gateway saw (ping mode); other orderly ends count under the side that ended first"),
 
     // ERR: bad input gets the right status, and costs nothing afterwards
     ERR_01(REQUIRED, "a malformed request line gets 400"),
@@ -101,7 +102,10 @@ public enum Rule {
     HB_11(REQUIRED, "once an endpoint has sent Close, the gateway sends no more Pings"),
     HB_12(REQUIRED, "a peer whose packets vanish (no FIN, no RST) is found by heartbeats within interval + timeout, and by TCP keepalive alone within its probes' time"),
     HB_13(REQUIRED, "TCP_USER_TIMEOUT is honoured where the implementation can set it, and refused at start, naming the key, where it cannot"),
-    HB_14(REQUIRED, "in ping mode a half-closed tunnel keeps its open direction: no Ping follows a FIN, and the leg that got the FIN is not declared dead for its silence"),
+    HB_14(REQUIRED, "in ping mode a half-closed tunnel keeps its open direction: no Ping follows a FIN, and neither leg is declared dead for its silence"),
+    HB_15(REQUIRED, "in ping mode a backend that ends its stream without a Close, by FIN or by RST, reaches the client as Close 1001 at a frame boundary, then FIN, and is counted as backend_ended or backend_reset"),
+    HB_16(REQUIRED, "in ping mode a client that ends its stream without a Close, by FIN or by RST, reaches the backend as Close 1001 at a frame boundary, then FIN, and is counted as client_ended or client_reset"),
+    HB_17(REQUIRED, "in ping mode a leg the gateway stops reading because the other side reads slowly is not declared dead for the silence that causes, and every byte arrives once the reader reads"),
 
     // CAP: the gateway owns its source ports, knows its capacity and refuses before the kernel does
     CAP_01(REQUIRED, "with 2 source addresses x 4 ports x 3 backends exactly 24 tunnels open, each upstream from a configured (address, port), no 4-tuple twice"),

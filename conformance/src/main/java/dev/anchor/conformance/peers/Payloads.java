@@ -54,7 +54,12 @@ public final class Payloads {
     public static void receiveFrames(Connection peer, long total) throws IOException {
         long offset = 0;
         while (offset < total) {
-            Frame f = peer.readFrame();
+            Frame f;
+            try {
+                f = peer.readFrame();
+            } catch (java.io.EOFException e) {
+                throw new AssertionError("the stream ended after " + offset + " of " + total + " bytes", e);
+            }
             if (f.opcode() != Frame.BINARY) {
                 throw new AssertionError("expected a binary frame at offset " + offset + ", got " + f);
             }

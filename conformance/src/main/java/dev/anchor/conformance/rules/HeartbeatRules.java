@@ -36,6 +36,7 @@ import java.util.Random;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -318,17 +319,91 @@ public abstract class HeartbeatRules extends RuleGroup {
     @Test
     @Conforms(Rule.HB_14)
     void hb14_aHalfClosedTunnelIsNotPingedShut() throws Exception {
-        TunnelRules.Tunnel t = tunnel(c -> pinging(c, leg(NEVER, NEVER), leg(INTERVAL, TIMEOUT)));
+        TunnelRules.Tunnel t = tunnel(c -> pinging(c, leg(INTERVAL, TIMEOUT), leg(INTERVAL, TIMEOUT)));
 
+        t.client().send(Frame.close(1000, "done"));
+        assertThat(t.backend().readFrame()).isEqualTo(Frame.close(1000, "done"));
         t.client().shutdownOutput(); // the client is done sending; the backend may go on
         assertThat(t.backend().awaitEnd(TestTime.PROMPT)).as("the backend sees the client's FIN").isEqualTo(Ending.EOF);
-        // the backend says nothing for longer than its interval and timeout: it cannot be pinged, so it is not dead
+        // nobody says anything for twice interval + timeout: the client cannot answer a Ping now
+        // and the backend cannot be sent one, so neither is dead
         TestTime.pace(INTERVAL.plus(TIMEOUT).multipliedBy(2));
 
         Frame late = Frame.text("a late answer");
         t.backend().send(late);
         assertThat(t.client().readFrame()).isEqualTo(late);
         assertThat(t.gateway().status().tunnels()).isEqualTo(1);
+        assertThat(metrics(t.gateway())).doesNotContainPattern("anchor_peer_deaths_total\\{[^}]*} [1-9]");
+    }
+
+    @Test
+    @Conforms(Rule.HB_15)
+    void hb15_aBackendThatLeavesWithoutACloseReachesTheClientAsGoingAway() throws Exception {
+        TunnelRules.Tunnel fin = tunnel(c -> pinging(c, leg(NEVER, NEVER), leg(NEVER, NEVER)));
+        Frame last = Frame.binary(Payloads.pattern(15, 3000));
+        fin.backend().send(last);
+        fin.backend().shutdownOutput(); // as a backend process does when it is killed with nothing unread
+
+        assertThat(fin.client().readFrame()).isEqualTo(last);
+        assertGoingAway(fin.client().readFrame(), "the client, after the backend's FIN");
+        assertThat(fin.client().awaitEnd(TestTime.PROMPT)).as("then FIN").isEqualTo(Ending.EOF);
+        Frame reply = Frame.close(1001, "");
+        fin.client().send(reply);
+        assertThat(fin.backend().readFrame()).as("the client's own direction stays open").isEqualTo(reply);
+        fin.client().shutdownOutput();
+        awaitMetric(fin.gateway(), closed("backend_ended"));
+
+        TunnelRules.Tunnel reset = tunnel(c -> pinging(c, leg(NEVER, NEVER), leg(NEVER, NEVER)));
+        reset.backend().reset();
+        assertGoingAway(reset.client().readFrame(), "the client, after the backend's RST");
+        assertThat(reset.client().awaitEnd(TestTime.PROMPT)).as("then FIN").isEqualTo(Ending.EOF);
+        awaitMetric(reset.gateway(), closed("backend_reset"));
+    }
+
+    @Test
+    @Conforms(Rule.HB_16)
+    void hb16_aClientThatLeavesWithoutACloseReachesTheBackendAsGoingAway() throws Exception {
+        TunnelRules.Tunnel fin = tunnel(c -> pinging(c, leg(NEVER, NEVER), leg(NEVER, NEVER)));
+        Frame last = Frame.binary(Payloads.pattern(16, 3000));
+        fin.client().send(last);
+        fin.client().shutdownOutput();
+
+        assertThat(fin.backend().readFrame()).isEqualTo(last);
+        assertGoingAway(fin.backend().readFrame(), "the backend, after the client's FIN");
+        assertThat(fin.backend().awaitEnd(TestTime.PROMPT)).as("then FIN").isEqualTo(Ending.EOF);
+        Frame reply = Frame.close(1001, "");
+        fin.backend().send(reply);
+        assertThat(fin.client().readFrame()).as("the backend's own direction stays open").isEqualTo(reply);
+        fin.backend().shutdownOutput();
+        awaitMetric(fin.gateway(), closed("client_ended"));
+
+        TunnelRules.Tunnel reset = tunnel(c -> pinging(c, leg(NEVER, NEVER), leg(NEVER, NEVER)));
+        reset.client().reset();
+        assertGoingAway(reset.backend().readFrame(), "the backend, after the client's RST");
+        assertThat(reset.backend().awaitEnd(TestTime.PROMPT)).as("then FIN").isEqualTo(Ending.EOF);
+        awaitMetric(reset.gateway(), closed("client_reset"));
+    }
+
+    @Test
+    @Conforms(Rule.HB_17)
+    void hb17_aLegHeldBackByASlowReaderIsNotDead() throws Exception {
+        TunnelRules.Tunnel t = tunnel(c -> pinging(c, leg(NEVER, NEVER), leg(INTERVAL, TIMEOUT))
+                .writeTimeout(NEVER));
+        long flood = 64L << 20;
+        AtomicLong written = new AtomicLong();
+        Future<Void> backendWrites = Background.start("backend-flood", () -> {
+            Payloads.sendFrames(t.backend(), flood, 64 * 1024, written);
+            return null;
+        });
+        // the client reads nothing: the gateway stops reading the backend, whose bytes (and any
+        // Pong) then wait in the kernel; its silence is the gateway's doing, not the backend's
+        Await.until("the backend's writes to stall", TestTime.PROMPT, () -> stalled(written));
+        TestTime.pace(INTERVAL.plus(TIMEOUT).multipliedBy(3));
+
+        Payloads.receiveFrames(t.client(), flood);
+        Background.await(backendWrites);
+        assertThat(t.gateway().status().tunnels()).as("the tunnel is still open").isEqualTo(1);
+        assertThat(metrics(t.gateway())).doesNotContainPattern("anchor_peer_deaths_total\\{[^}]*} [1-9]");
     }
 
     @Test
@@ -414,6 +489,22 @@ public abstract class HeartbeatRules extends RuleGroup {
                 return e.toString();
             }
         }, text -> p.matcher(text).find());
+    }
+
+    static String closed(String reason) {
+        return "anchor_tunnels_closed_total\\{[^}]*reason=\"" + reason + "\"[^}]*} 1(\\.0)?";
+    }
+
+    static void assertGoingAway(Frame f, String toward) {
+        assertThat(f.opcode()).as("a Close frame reaches " + toward).isEqualTo(Frame.CLOSE);
+        assertThat(f.closeCode()).as("its code").isEqualTo(1001);
+    }
+
+    /** True once {@code written} has not moved for a while: its writer is blocked. */
+    private static boolean stalled(AtomicLong written) {
+        long before = written.get();
+        TestTime.pace(Duration.ofMillis(200));
+        return before > 0 && written.get() == before;
     }
 
     static String death(String leg, String reason) {

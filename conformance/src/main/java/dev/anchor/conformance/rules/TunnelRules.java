@@ -345,6 +345,38 @@ public abstract class TunnelRules extends RuleGroup {
         assertThat(t.client.readFrame()).isEqualTo(Frame.text("me too"));
     }
 
+    @Test
+    @Conforms(Rule.TUN_18)
+    void tun18_closeReasonsSayWhatHappened() throws Exception {
+        // off mode follows no frames: a close handshake is an orderly end like any other
+        Tunnel plain = rawTunnel();
+        closeHandshake(plain);
+        HeartbeatRules.awaitMetric(plain.gateway, HeartbeatRules.closed("backend_ended"));
+        Tunnel reset = rawTunnel();
+        reset.client.reset();
+        HeartbeatRules.awaitMetric(reset.gateway, HeartbeatRules.closed("client_reset"));
+
+        // ping mode sees the Close frames: that, and only that, is a completed tunnel
+        Tunnel framed = rawTunnel(c -> HeartbeatRules.pinging(c, HeartbeatRules.leg(HeartbeatRules.NEVER, HeartbeatRules.NEVER),
+                HeartbeatRules.leg(HeartbeatRules.NEVER, HeartbeatRules.NEVER)));
+        closeHandshake(framed);
+        HeartbeatRules.awaitMetric(framed.gateway, HeartbeatRules.closed("completed"));
+        assertThat(HeartbeatRules.metrics(plain.gateway)).as("off mode never counts a tunnel completed")
+                .doesNotContain("reason=\"completed\"");
+    }
+
+    /** The client closes, the backend answers, and each sends FIN, backend first as RFC 6455 section 7.1.1 wants. */
+    private static void closeHandshake(Tunnel t) throws IOException {
+        t.client.send(Frame.close(1000, "bye"));
+        assertThat(t.backend.readFrame()).isEqualTo(Frame.close(1000, "bye"));
+        t.backend.send(Frame.close(1000, "bye"));
+        t.backend.shutdownOutput();
+        assertThat(t.client.readFrame()).isEqualTo(Frame.close(1000, "bye"));
+        assertThat(t.client.awaitEnd(TestTime.PROMPT)).isEqualTo(Ending.EOF);
+        t.client.shutdownOutput();
+        assertThat(t.backend.awaitEnd(TestTime.PROMPT)).isEqualTo(Ending.EOF);
+    }
+
     // --- helpers -----------------------------------------------------------------------------
 
     /** A gateway, a raw client that has switched, and the backend's side of it. */
