@@ -83,6 +83,11 @@ public final class Fixture implements AutoCloseable {
         return track(clients, RawClient.connect(gateway.address(), local));
     }
 
+    /** A raw client with a small receive buffer: when it stops reading, the gateway soon holds bytes for it. */
+    public RawClient slowReader(Gateway gateway, int receiveBuffer) throws IOException {
+        return track(clients, RawClient.connectSmall(gateway.address(), receiveBuffer));
+    }
+
     public WsClient ws(Gateway gateway, String path) throws Exception {
         return track(clients, WsClient.open(gateway.address(), path));
     }

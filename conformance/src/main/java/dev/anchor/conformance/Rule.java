@@ -87,6 +87,7 @@ public enum Rule {
     ISO_02(REQUIRED, "for any interleaving of sends across tunnels, each tunnel receives exactly its own sequence, in order"),
     ISO_03(REQUIRED, "resetting one tunnel leaves the others intact"),
     ISO_04(REQUIRED, "a tunnel whose client has stopped reading does not hold up the others"),
+    ISO_05(REQUIRED, "on one event loop, tunnels that end (by protocol error, heartbeat death or an ordinary close) while bytes wait toward a slow peer deliver that peer exactly its own bytes, then its Close where the stream stands between frames, then FIN; no peer receives another tunnel's byte"),
 
     // HB: dead and half-open peers are found, and the stream is never disturbed finding them
     HB_01(REQUIRED, "in ping mode a client that keeps TCP open but never answers is closed within interval + timeout (+1 s); the backend receives Close 1001, then FIN"),

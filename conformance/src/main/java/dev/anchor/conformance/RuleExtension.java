@@ -23,12 +23,18 @@ public final class RuleExtension implements ExecutionCondition, BeforeTestExecut
     private static final String MILLIS = "millis";
     private static final String NOT_MET = "notMet";
 
+    /** {@code -Danchor.conformance.rules=UPG,TUN-05}: run only these groups and rules. */
+    static final RuleSelection SELECTION = RuleSelection.parse(System.getProperty("anchor.conformance.rules", ""));
+
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         Optional<Rule> rule = rule(context);
         Optional<Subject> subject = subject(context);
         if (rule.isEmpty() || subject.isEmpty()) {
             return ConditionEvaluationResult.enabled("not a rule test");
+        }
+        if (!SELECTION.includes(rule.get())) {
+            return ConditionEvaluationResult.disabled(rule.get().id() + " not selected by anchor.conformance.rules");
         }
         String reason = subject.get().unmet().get(rule.get());
         return reason == null
@@ -78,7 +84,9 @@ public final class RuleExtension implements ExecutionCondition, BeforeTestExecut
 
     @Override
     public void testDisabled(ExtensionContext context, Optional<String> reason) {
-        record(context, Verdict.SKIPPED, reason.orElse(""));
+        if (rule(context).map(SELECTION::includes).orElse(true)) {
+            record(context, Verdict.SKIPPED, reason.orElse(""));
+        }
     }
 
     private static void record(ExtensionContext context, Verdict verdict, String detail) {

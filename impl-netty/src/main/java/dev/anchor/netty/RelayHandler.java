@@ -32,6 +32,12 @@ import java.util.List;
  * <p>In ping mode the buffer passes this leg's frame scanner first: what it lets through is
  * written as retained slices of the same buffer (no copy), the gateway's own Pongs stay behind,
  * and a Ping that is due toward the other leg goes after them if the stream stands between frames.
+ *
+ * <p>A read buffer goes back to Netty's pool only when its count of references reaches zero: each
+ * slice in a write holds one, and the channel releases it when the write completes or fails, which
+ * a close does to every write still queued. So a tunnel that ends while slices wait toward a slow
+ * peer cannot lend their bytes to another tunnel; the leak detector, paranoid in the tests, would
+ * report a slice released too often or not at all.
  */
 // tag::relay[]
 final class RelayHandler extends ChannelInboundHandlerAdapter {

@@ -24,6 +24,22 @@ public final class RawClient extends Connection {
     }
 
     /**
+     * Connects with a receive buffer of about {@code receiveBuffer} bytes (the kernel may round it):
+     * a client that reads slowly then makes the gateway hold bytes for it sooner.
+     */
+    public static RawClient connectSmall(InetSocketAddress gateway, int receiveBuffer) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.setReceiveBufferSize(receiveBuffer); // before connect, so the window it offers starts small
+            s.connect(gateway, (int) dev.anchor.conformance.TestTime.PROMPT.toMillis());
+            return new RawClient(s, gateway);
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /**
      * Connects from exactly {@code local}, address and port, e.g. to keep out of a tiny ephemeral
      * range; from wherever the kernel picks if null.
      */
