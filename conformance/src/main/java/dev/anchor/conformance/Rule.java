@@ -1,6 +1,7 @@
 package dev.anchor.conformance;
 
 import static dev.anchor.conformance.Strength.REQUIRED;
+import static dev.anchor.conformance.Strength.STOCHASTIC;
 
 /**
  * The catalogue: every rule a gateway is held to, with its id, its strength and one sentence. The
@@ -30,7 +31,7 @@ public enum Rule {
     UPG_09(REQUIRED, "end-to-end fields (Origin, Cookie, Authorization, Sec-WebSocket-Extensions, custom) reach the backend unchanged and in order"),
     UPG_10(REQUIRED, "the request target, path and query, reaches the backend unchanged; an absolute-form target arrives in origin form with its authority as Host"),
     UPG_11(REQUIRED, "frames the backend sends in the same segment as its 101 reach the client"),
-    UPG_12(REQUIRED, "bytes the client sends behind its request head reach the backend only after its 101, and never if it refuses"),
+    UPG_12(STOCHASTIC, "bytes the client sends behind its request head reach the backend only after its 101, and never if it refuses"),
     UPG_13(REQUIRED, "a request head arriving one byte per segment is handled as if it arrived whole"),
     UPG_14(REQUIRED, "a response head arriving one byte per segment is handled as if it arrived whole"),
     UPG_15(REQUIRED, "a backend that refuses the connection is passed over for the next one in the pool"),
@@ -51,10 +52,10 @@ public enum Rule {
     TUN_11(REQUIRED, "while the client reads nothing, the gateway holds at most 1 MiB of a 256 MiB stream, and delivers all of it once the client reads"),
     TUN_12(REQUIRED, "while the backend reads nothing, the gateway holds at most 1 MiB of a 256 MiB stream, and delivers all of it once the backend reads"),
     TUN_13(REQUIRED, "a tunnel silent in both directions for timeouts.idle is closed on both legs"),
-    TUN_14(REQUIRED, "a tunnel with traffic in one direction only is not idle"),
+    TUN_14(STOCHASTIC, "a tunnel with traffic in one direction only is not idle"),
     TUN_15(REQUIRED, "Ping and Pong frames of the endpoints pass through untouched in both directions"),
     TUN_16(REQUIRED, "once both directions are done the gateway closes both connections and its counts return to zero"),
-    TUN_17(REQUIRED, "a tunnel quiet for longer than timeouts.head and timeouts.handshake, but not timeouts.idle, stays open"),
+    TUN_17(STOCHASTIC, "a tunnel quiet for longer than timeouts.head and timeouts.handshake, but not timeouts.idle, stays open"),
     TUN_18(REQUIRED, "the close-reason metric tells a reset from an orderly end, and counts completed only after a close handshake the gateway saw (ping mode); other orderly ends count under the side that ended first"),
 
     // ERR: bad input gets the right status, and costs nothing afterwards
@@ -92,21 +93,21 @@ public enum Rule {
     // HB: dead and half-open peers are found, and the stream is never disturbed finding them
     HB_01(REQUIRED, "in ping mode a client that keeps TCP open but never answers is closed within interval + timeout (+1 s); the backend receives Close 1001, then FIN"),
     HB_02(REQUIRED, "in ping mode a backend that keeps TCP open but never answers is closed within interval + timeout (+1 s); the client receives Close 1001, then FIN"),
-    HB_03(REQUIRED, "a tunnel whose legs keep talking is never pinged"),
+    HB_03(STOCHASTIC, "a tunnel whose legs keep talking is never pinged"),
     HB_04(REQUIRED, "Pongs that answer the gateway's Pings never reach the other side; the endpoints' own Pings and Pongs always do, byte for byte"),
     HB_05(REQUIRED, "the gateway's Pings are whole frames of at most 125 bytes, unmasked toward the client and masked toward the backend"),
     HB_06(REQUIRED, "a Ping is never put inside a frame: a 16 MiB frame in small segments, and a fragmented message with control frames between its fragments, arrive intact"),
     HB_07(REQUIRED, "for random frames, random TCP chopping and heartbeats at random moments, the far side receives exactly the frames sent, plus only whole Pings"),
-    HB_08(REQUIRED, "in off mode the tunnel stays byte for byte transparent however long it is quiet, and the idle timeout still closes it"),
+    HB_08(STOCHASTIC, "in off mode the tunnel stays byte for byte transparent however long it is quiet, and the idle timeout still closes it"),
     HB_09(REQUIRED, "a peer that takes none of the bytes the gateway holds for it for timeouts.write is dropped, and both legs close"),
     HB_10(REQUIRED, "in ping mode a frame RFC 6455 forbids ends the tunnel: its sender gets Close 1002, the other side Close 1001"),
-    HB_11(REQUIRED, "once an endpoint has sent Close, the gateway sends no more Pings"),
+    HB_11(STOCHASTIC, "once an endpoint has sent Close, the gateway sends no more Pings"),
     HB_12(REQUIRED, "a peer whose packets vanish (no FIN, no RST) is found by heartbeats within interval + timeout, and by TCP keepalive alone within its probes' time"),
     HB_13(REQUIRED, "TCP_USER_TIMEOUT is honoured where the implementation can set it, and refused at start, naming the key, where it cannot"),
-    HB_14(REQUIRED, "in ping mode a half-closed tunnel keeps its open direction: no Ping follows a FIN, and neither leg is declared dead for its silence"),
+    HB_14(STOCHASTIC, "in ping mode a half-closed tunnel keeps its open direction: no Ping follows a FIN, and neither leg is declared dead for its silence"),
     HB_15(REQUIRED, "in ping mode a backend that ends its stream without a Close, by FIN or by RST, reaches the client as Close 1001 at a frame boundary, then FIN, and is counted as backend_ended or backend_reset"),
     HB_16(REQUIRED, "in ping mode a client that ends its stream without a Close, by FIN or by RST, reaches the backend as Close 1001 at a frame boundary, then FIN, and is counted as client_ended or client_reset"),
-    HB_17(REQUIRED, "in ping mode a leg the gateway stops reading because the other side reads slowly is not declared dead for the silence that causes, and every byte arrives once the reader reads"),
+    HB_17(STOCHASTIC, "in ping mode a leg the gateway stops reading because the other side reads slowly is not declared dead for the silence that causes, and every byte arrives once the reader reads"),
 
     // CAP: the gateway owns its source ports, knows its capacity and refuses before the kernel does
     CAP_01(REQUIRED, "with 2 source addresses x 4 ports x 3 backends exactly 24 tunnels open, each upstream from a configured (address, port), no 4-tuple twice"),
