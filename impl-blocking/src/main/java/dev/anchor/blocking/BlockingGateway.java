@@ -80,7 +80,8 @@ public final class BlockingGateway implements Gateway {
                     session.stop(); // close() may have gone through the sessions before this one was added
                 }
                 workers.start("session", session::run);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) { // an option this platform refuses too
+                LOG.log(System.Logger.Level.DEBUG, "could not take a connection: {0}", e.toString());
                 closeQuietly(socket);
                 runtime.connections().clientClosed();
             }
@@ -125,12 +126,8 @@ public final class BlockingGateway implements Gateway {
             s.stop();
         }
         watchdog.close();
-        try {
-            if (!workers.awaitAll(Duration.ofSeconds(5))) {
-                LOG.log(System.Logger.Level.WARNING, "{0} threads still running 5 s after close", workers.count());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!workers.awaitAll(Duration.ofSeconds(5))) {
+            LOG.log(System.Logger.Level.WARNING, "{0} threads still running 5 s after close", workers.count());
         }
         LOG.log(System.Logger.Level.INFO, "blocking gateway on {0} stopped", Endpoint.of(address()).text());
     }

@@ -66,12 +66,20 @@ final class Watchdog implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
-        try {
-            if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
-                System.getLogger(Watchdog.class.getName()).log(System.Logger.Level.WARNING,
-                        "the watchdog's last sweep is still running 5 s after the stop");
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!timer.isTerminated() && System.nanoTime() - deadline < 0) {
+            try {
+                timer.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true; // restored below: a stop cut short would leave a sweep running
             }
-        } catch (InterruptedException e) {
+        }
+        if (!timer.isTerminated()) {
+            System.getLogger(Watchdog.class.getName()).log(System.Logger.Level.WARNING,
+                    "the watchdog's last sweep is still running 5 s after the stop");
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }

@@ -49,20 +49,33 @@ final class Workers {
         }
     }
 
-    /** Waits for every thread to finish; true if they all did within {@code timeout}. */
-    boolean awaitAll(Duration timeout) throws InterruptedException {
-        long left = timeout.toNanos();
+    /**
+     * Waits for every thread to finish; true if they all did within {@code timeout}. An interrupt
+     * does not cut the wait short, since a stop that returns early leaves threads behind: it is
+     * remembered and restored on return.
+     */
+    boolean awaitAll(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean interrupted = false;
         lock.lock();
         try {
             while (running > 0) {
+                long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
-                left = none.awaitNanos(left);
+                try {
+                    none.awaitNanos(left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
             return true;
         } finally {
             lock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
     // end::workers[]

@@ -15,6 +15,7 @@ import io.netty.channel.ChannelOption;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -90,7 +91,11 @@ final class Dialer {
         connect.addListener((ChannelFutureListener) f -> {
             if (!client.eventLoop().inEventLoop()) {
                 // a channel that could not even be made (no descriptor left) fails on another thread
-                client.eventLoop().execute(() -> outcome(f, a, upstream));
+                try {
+                    client.eventLoop().execute(() -> outcome(f, a, upstream));
+                } catch (RejectedExecutionException stopped) {
+                    registry.upstreamClosed(backend, lease); // the gateway stopped: no outcome will run
+                }
             } else {
                 outcome(f, a, upstream);
             }

@@ -85,14 +85,16 @@ final class Acceptor implements Selectable {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             Options.apply(channel, runtime.config().tcpClient());
-            new ClientSession(loop, channel, runtime).start();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // an option this platform refuses too
+            LOG.log(System.Logger.Level.DEBUG, "could not take a connection: {0}", e.toString());
             try {
                 channel.close();
             } catch (IOException ignored) {
                 // it is gone either way
             }
             runtime.connections().clientClosed();
+            return;
         }
+        new ClientSession(loop, channel, runtime).start();
     }
 }

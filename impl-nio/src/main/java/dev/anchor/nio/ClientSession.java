@@ -164,14 +164,19 @@ final class ClientSession implements LegHandler, Stoppable {
         SocketChannel channel;
         try {
             channel = SocketChannel.open();
-            channel.configureBlocking(false);
-        } catch (IOException e) {
+        } catch (IOException e) { // no descriptor left, say
             plan.failed(attempt, e);
             closed.run();
             dialNext();
             return;
         }
         upstream = new Leg(loop, channel, this, closed);
+        try {
+            channel.configureBlocking(false);
+        } catch (IOException e) {
+            connected(upstream, e); // closes it, and tries the next
+            return;
+        }
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             Options.apply(channel, config.tcpBackend());
@@ -261,12 +266,11 @@ final class ClientSession implements LegHandler, Stoppable {
     private void openTunnel(Answer.Switch switched) {
         deadline.cancel();
         stage = Stage.TUNNEL;
-        Tunnel tunnel = new Tunnel(loop, client, upstream, registry.tunnelOpened(clientAddress, backend), runtime);
-        client.send(switched.head());
-        tunnel.carryDownstream(fromBackend); // frames the backend sent in the same segment as its 101
-        tunnel.carryUpstream(fromClient); // only now: a backend that refused never sees them
         loop.untrack(this); // from here the tunnel is what the loop must stop; this session is garbage
-        tunnel.start();
+        Tunnel tunnel = new Tunnel(loop, client, upstream, registry.tunnelOpened(clientAddress, backend), runtime);
+        // the 101, then the frames the backend sent in the same segment as it, then what the client
+        // sent behind its head: only now, so a backend that refused never sees them
+        tunnel.start(switched.head(), fromBackend, fromClient);
     }
     // end::switch[]
 

@@ -50,6 +50,14 @@ final class EventLoop implements Runnable {
     // tag::loop[]
     @Override
     public void run() {
+        try {
+            loop();
+        } finally {
+            closeEverything(); // whatever ended the loop, nothing it owns stays open
+        }
+    }
+
+    private void loop() {
         while (running) {
             try {
                 long wait = timers.millisToNext(System.nanoTime());
@@ -66,7 +74,6 @@ final class EventLoop implements Runnable {
                 LOG.log(System.Logger.Level.ERROR, "event loop " + thread.getName() + " failed a turn", e);
             }
         }
-        closeEverything();
     }
 
     private void dispatch(SelectionKey key) {
@@ -132,13 +139,31 @@ final class EventLoop implements Runnable {
         execute(() -> running = false);
     }
 
-    void join(long millis) throws InterruptedException {
-        thread.join(millis);
+    /** Waits up to {@code millis} for the loop's thread to end, interrupt or not; true if the caller was interrupted. */
+    boolean joinUninterruptibly(long millis) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (thread.isAlive()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                thread.join(java.time.Duration.ofNanos(left));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        return interrupted;
     }
 
     private void closeEverything() {
         for (Stoppable s : List.copyOf(live)) {
-            s.stop();
+            try {
+                s.stop();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "stopping " + s + " failed; stopping the rest", e);
+            }
         }
         runTasks();
         try {

@@ -79,8 +79,8 @@ final class Leg implements Selectable, Stoppable {
 
     /** As {@link #send(ByteBuffer)}, for a slice of a pooled buffer: held by this write until it is done. */
     boolean send(ByteBuffer bytes, BufferPool.Loan loan) {
-        if (closed) {
-            return false;
+        if (closed || lingering) {
+            return false; // a leg that is saying goodbye takes nothing after its last words
         }
         outbound.add(new Outbound(bytes, loan == null ? null : loan.retain()));
         if (outbound.size() == 1) {

@@ -87,22 +87,26 @@ public final class NioGateway implements Gateway {
             acceptor.stop();
             notAccepting.complete(null);
         });
-        try {
-            notAccepting.get(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.log(System.Logger.Level.WARNING, "the accepting loop did not stop accepting within 5 s", e);
+        // an interrupt does not cut the stop short: it is remembered and restored at the end
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            try {
+                notAccepting.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.log(System.Logger.Level.WARNING, "the accepting loop did not stop accepting within 5 s", e);
+                break;
+            }
         }
         loops.forEach(EventLoop::shutdown);
         for (EventLoop loop : loops) {
-            try {
-                loop.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            interrupted |= loop.joinUninterruptibly(5_000);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         LOG.log(System.Logger.Level.INFO, "nio gateway on {0} stopped", Endpoint.of(address).text());
     }

@@ -63,23 +63,24 @@ final class Tunnel implements LegHandler, Stoppable {
         backend.handler(this);
     }
 
-    /** Starts both directions; bytes already queued toward the client (the 101) go first. */
-    void start() {
+    /**
+     * Starts the tunnel: the 101 toward the client, then what each side sent behind its head before
+     * the switch ({@code fromBackend} first), then both directions. Any of these can end it at once
+     * (a client gone, a forbidden frame), and it is tracked and timed before the first of them.
+     */
+    void start(ByteBuffer switched, ByteBuffer fromBackend, ByteBuffer fromClient) {
         loop.track(this);
         lastActivity = loop.now();
         schedule();
+        client.send(switched);
+        if (fromBackend.hasRemaining()) {
+            downstream.take(fromBackend, null, fromBackend.remaining());
+        }
+        if (fromClient.hasRemaining()) {
+            upstream.take(fromClient, null, fromClient.remaining());
+        }
         upstream.resume();
         downstream.resume();
-    }
-
-    /** Bytes the backend sent behind its 101, already read: they are the first of the downstream. */
-    void carryDownstream(ByteBuffer early) {
-        downstream.take(early, null, early.remaining());
-    }
-
-    /** Bytes the client sent behind its request head, held until the 101: the first of the upstream. */
-    void carryUpstream(ByteBuffer early) {
-        upstream.take(early, null, early.remaining());
     }
 
     // tag::direction[]
@@ -139,6 +140,9 @@ final class Tunnel implements LegHandler, Stoppable {
          * gateway's own Pongs in ping mode. False if the tunnel ended or the bytes still wait.
          */
         boolean take(ByteBuffer bytes, BufferPool.Loan loan, int n) {
+            if (ending.ended()) {
+                return false; // read in the same wakeup as the end: nothing more goes through
+            }
             lastActivity = loop.now();
             flow.received(n);
             scanning = bytes;
@@ -233,8 +237,11 @@ final class Tunnel implements LegHandler, Stoppable {
 
         /** Backpressure: the source is not read until the destination drains, and its silence meanwhile is ours. */
         private void pause() {
+            if (ending.ended()) {
+                return; // the legs are the plan's now, reading included
+            }
             source.reading(false);
-            if (liveness != null && !ending.ended()) {
+            if (liveness != null) {
                 liveness.holding(side);
             }
         }
@@ -270,7 +277,7 @@ final class Tunnel implements LegHandler, Stoppable {
         TunnelEnding.Plan end = watch.look(System.nanoTime(), lastActivity, this::stalledFor, this::send);
         if (end != null) {
             end(end);
-        } else {
+        } else if (!ending.ended()) {
             schedule();
         }
     }
