@@ -18,6 +18,7 @@ public enum Rule {
     SETUP_05(REQUIRED, "GET /metrics answers the Prometheus text format with the anchor_ metrics"),
     SETUP_06(REQUIRED, "after close() the listen port refuses connections and every tunnel, half-closed ones too, is closed"),
     SETUP_07(REQUIRED, "/metrics and /status answer 403 to a client outside admin.allow, while /healthz answers everyone"),
+    SETUP_08(STOCHASTIC, "close() at any instant (accepts, dials, handshakes, tunnels, pings and goodbyes half way) returns within 10 s and leaves no connection open and every count at zero"),
 
     // UPG: the opening handshake is relayed, never invented
     UPG_01(REQUIRED, "a valid upgrade reaches the backend, and the backend's 101 with its Sec-WebSocket-Accept reaches the client"),

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anchor.conformance.Background;
 import dev.anchor.conformance.Conforms;
 import dev.anchor.conformance.Rule;
 import dev.anchor.conformance.RuleGroup;
+import dev.anchor.conformance.Seeds;
 import dev.anchor.conformance.Subject;
 import dev.anchor.conformance.TestTime;
+import dev.anchor.conformance.peers.Blackhole;
 import dev.anchor.conformance.peers.Ending;
 import dev.anchor.conformance.peers.Frame;
 import dev.anchor.conformance.peers.RawClient;
@@ -18,13 +21,22 @@ import dev.anchor.conformance.peers.ScriptedBackend;
 import dev.anchor.conformance.peers.WsClient;
 import dev.anchor.conformance.peers.WsEvent;
 import dev.anchor.core.config.AddressRange;
+import dev.anchor.core.config.GatewayConfig;
+import dev.anchor.core.config.HeartbeatConfig;
 import dev.anchor.core.gateway.Gateway;
+import dev.anchor.core.gateway.GatewayStatus;
+import dev.anchor.core.route.BalancerKind;
 import dev.anchor.echo.EchoServer;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** The adapter works and the gateway's basics answer: run first, so wiring faults show as such. */
@@ -148,6 +160,75 @@ public abstract class SetupRules extends RuleGroup {
         assertThat(get(fx.raw(gateway, elsewhere), "/healthz").status()).isEqualTo(200);
         assertThat(get(fx.raw(gateway, InetAddress.getByName("127.0.0.1")), "/metrics").status()).isEqualTo(200);
         assertThat(backend.connections()).isZero();
+    }
+
+    // tag::setup-08[]
+    @Test
+    @Conforms(Rule.SETUP_08)
+    void setup08_closeIsSafeAtAnyInstant() throws Exception {
+        long seed = Seeds.next();
+        Random random = new Random(seed);
+        EchoServer echo = fx.echo();
+        Blackhole hole = fx.blackhole();
+        for (int round = 0; round < 6; round++) {
+            GatewayConfig.Builder config = fx.config(echo.address())
+                    .route("/hole", BalancerKind.ROUND_ROBIN, List.of(hole.address()));
+            if (random.nextBoolean()) {
+                HeartbeatConfig.Leg quick = new HeartbeatConfig.Leg(Duration.ofMillis(20), Duration.ofMillis(20));
+                config.heartbeat(HeartbeatConfig.Mode.PING, quick, quick).idleTimeout(Duration.ZERO);
+            }
+            Gateway gateway = fx.gateway(config.build());
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Future<Void>> load = new ArrayList<>();
+            for (int c = 0; c < 6; c++) {
+                long clientSeed = random.nextLong();
+                load.add(Background.start("load-" + c, () -> churn(gateway, new Random(clientSeed), stop)));
+            }
+            TestTime.pace(Duration.ofMillis(20 + random.nextInt(200))); // the instant of the close, at random
+
+            long began = System.nanoTime();
+            gateway.close();
+            Duration took = Duration.ofNanos(System.nanoTime() - began);
+
+            stop.set(true);
+            for (Future<Void> f : load) {
+                Background.await(f, 2);
+            }
+            String round_ = "round " + round + " of seed " + seed;
+            assertThat(took).as("close() in %s", round_).isLessThan(Duration.ofSeconds(10));
+            GatewayStatus after = gateway.status();
+            assertThat(after.clientConnections() + after.upstreamConnections() + after.tunnels())
+                    .as("counts once close() returned, %s: %s", round_, after).isZero();
+            assertThatThrownBy(() -> new Socket(gateway.address().getAddress(), gateway.address().getPort()).close())
+                    .as("the listen port after close(), %s", round_).isInstanceOf(ConnectException.class);
+        }
+    }
+    // end::setup-08[]
+
+    /** One client's traffic until {@code stop}: whole echoes, resets, abandoned heads, dials that hang. */
+    private static Void churn(Gateway gateway, Random random, AtomicBoolean stop) {
+        while (!stop.get()) {
+            try (RawClient c = RawClient.connect(gateway.address())) {
+                switch (random.nextInt(4)) {
+                    case 0 -> {
+                        c.upgrade("/");
+                        roundTrip(c, Frame.text("hello"));
+                        if (random.nextBoolean()) {
+                            c.send(Frame.close(1000, ""));
+                        }
+                    }
+                    case 1 -> {
+                        c.upgrade("/");
+                        c.reset();
+                    }
+                    case 2 -> c.write("GET / HTTP/1.1\r\nHost: a\r\nUpgr");
+                    default -> c.sendUpgrade("/hole");
+                }
+            } catch (IOException | AssertionError gatewayGone) {
+                // the gateway is closing under this client: that is the point
+            }
+        }
+        return null;
     }
 
     static RawResponse get(RawClient client, String path) throws IOException {
