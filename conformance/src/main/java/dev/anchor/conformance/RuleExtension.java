@@ -1,6 +1,8 @@
 package dev.anchor.conformance;
 
+import java.io.EOFException;
 import java.lang.reflect.Method;
+import java.net.SocketTimeoutException;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
@@ -57,6 +59,7 @@ public final class RuleExtension implements ExecutionCondition, BeforeTestExecut
 
     @Override
     public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+        failure = asVerdict(failure);
         Optional<Rule> rule = rule(context);
         if (rule.isPresent() && rule.get().strength() == Strength.OPTIONAL
                 && !(failure instanceof TestAbortedException)) {
@@ -64,6 +67,21 @@ public final class RuleExtension implements ExecutionCondition, BeforeTestExecut
             throw new TestAbortedException("optional rule " + rule.get().id() + " not met: " + failure, failure);
         }
         throw failure;
+    }
+
+    /**
+     * A peer that waited its deadline for the gateway, or whose stream ended before what the rule
+     * expected, has found the rule broken: that is the rule's verdict, not a crash of the suite.
+     */
+    private static Throwable asVerdict(Throwable failure) {
+        if (failure instanceof SocketTimeoutException) {
+            return new AssertionError("the gateway did not do what the rule expects within the suite's deadline ("
+                    + failure.getMessage() + ")", failure);
+        }
+        if (failure instanceof EOFException) {
+            return new AssertionError("the gateway ended the stream before what the rule expects had arrived", failure);
+        }
+        return failure;
     }
 
     @Override

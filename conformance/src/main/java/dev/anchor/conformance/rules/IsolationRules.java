@@ -209,11 +209,13 @@ public abstract class IsolationRules extends RuleGroup {
 
         // busy tunnels on the same loop keep taking buffers and writing into them...
         AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong trips = new AtomicLong();
         List<Future<Integer>> busy = new ArrayList<>();
         for (int b = 0; b < 3; b++) {
             int id = 1000 + b;
-            busy.add(Background.start("busy-" + id, () -> echoTagged(fx.raw(gateway), id, stop)));
+            busy.add(Background.start("busy-" + id, () -> echoTagged(fx.raw(gateway), id, stop, trips)));
         }
+        Await.until("the busy tunnels to be under way", TestTime.PROMPT, () -> trips.get() >= 30);
         // ...while the slow tunnels end with their bytes still queued
         for (int id = 0; id < slow.size(); id++) {
             if (endings.get(id) == Ending5.PROTOCOL_ERROR) {
@@ -221,6 +223,9 @@ public abstract class IsolationRules extends RuleGroup {
             }
         }
         HeartbeatRules.awaitMetric(gateway, "anchor_tunnels_closed_total\\{[^}]*reason=\"protocol_error\"[^}]*} " + perEnding);
+        // and a good many buffers change hands after those ends, before anyone reads what they left queued
+        long after = trips.get();
+        Await.until("300 more busy round trips", TestTime.PROMPT.multipliedBy(2), () -> trips.get() >= after + 300);
 
         for (int id = 0; id < slow.size(); id++) {
             RawClient c = slow.get(id);
@@ -250,10 +255,10 @@ public abstract class IsolationRules extends RuleGroup {
     }
 
     /** Echo round trips of tagged frames until {@code stop}; every answer must be the tunnel's own. */
-    private static int echoTagged(RawClient client, int id, AtomicBoolean stop) throws IOException {
+    private static int echoTagged(RawClient client, int id, AtomicBoolean stop, AtomicLong all) throws IOException {
         client.upgrade("/busy/" + id);
         int trips = 0;
-        for (long at = 0; !stop.get(); at += 8000, trips++) {
+        for (long at = 0; !stop.get(); at += 8000, trips++, all.incrementAndGet()) {
             Frame f = Frame.binary(Payloads.pattern(tag(id) + at, 8000));
             client.send(f);
             Frame back;

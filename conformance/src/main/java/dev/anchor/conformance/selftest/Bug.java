@@ -1,0 +1,74 @@
+package dev.anchor.conformance.selftest;
+
+import dev.anchor.conformance.Rule;
+
+/**
+ * A bug planted in the {@link MiniGateway}, and the rule that must catch it. The suite's self-test
+ * runs each rule against the mini gateway twice: without the bug it must pass, with it it must
+ * fail by that rule's own assertion. A rule no bug here can fail is a rule nobody has shown can.
+ */
+// tag::bugs[]
+public enum Bug {
+    NONE(null, "none: the mini gateway as it should be"),
+
+    EARLY_101(Rule.UPG_02, "answers 101 itself as soon as the request arrives, before the backend said anything"),
+    TRUSTS_ACCEPT(Rule.UPG_04, "passes on a 101 whose Sec-WebSocket-Accept does not answer the client's key"),
+    KEEPS_HOP_BY_HOP(Rule.UPG_05, "forwards the fields the client's Connection header named"),
+    NO_FORWARDED_FOR(Rule.UPG_07, "leaves the client's address out of X-Forwarded-For and Forwarded"),
+    LEAKS_EARLY_BYTES(Rule.UPG_12, "forwards what the client sent behind its head right behind the head, before any 101"),
+    NO_RETRY(Rule.UPG_15, "gives up after the first backend that refuses the connection"),
+
+    CLOSES_BOTH_ON_FIN(Rule.TUN_05, "closes both legs when one side half-closes, as nginx does"),
+    FIN_FOR_RST(Rule.TUN_07, "passes a client's reset on to the backend as an orderly FIN"),
+    FIN_FOR_BACKEND_RST(Rule.TUN_08, "passes a backend's reset on to the client as an orderly FIN"),
+    DROPS_TAIL(Rule.TUN_10, "writes to the client through a buffer and closes without flushing it at the backend's FIN"),
+    UNBOUNDED_BUFFER(Rule.TUN_11, "reads the backend as fast as it can into a queue, whatever the client takes"),
+    NO_IDLE_TIMEOUT(Rule.TUN_13, "never closes a tunnel for being idle"),
+    IDLE_ON_ONE_WAY(Rule.TUN_14, "counts only client-to-backend traffic as activity"),
+    SWALLOWS_ENDPOINT_PINGS(Rule.TUN_15, "drops the endpoints' own Ping and Pong frames"),
+    ALWAYS_COMPLETED(Rule.TUN_18, "counts every orderly end as completed, close handshake or not"),
+
+    ANSWERS_MALFORMED(Rule.ERR_01, "answers a malformed request line with 200 instead of 400"),
+    NO_HEAD_TIMEOUT(Rule.ERR_08, "waits for a request head as long as the client trickles it"),
+    KEEPS_SOCKET_AFTER_REFUSAL(Rule.ERR_19, "keeps a refused client's connection open until the client closes it"),
+    LAX_HOST(Rule.ERR_23, "puts any Host it cannot parse right instead of refusing it"),
+
+    SHARES_BUFFERS(Rule.ISO_05, "gives a tunnel's read buffers back to a shared pool as the tunnel ends, while a write from them waits"),
+
+    NEVER_PINGS(Rule.HB_01, "never pings, so it never finds a silent peer dead"),
+    NO_CLOSE_ON_DEATH(Rule.HB_02, "ends a tunnel whose peer died with a bare FIN, no Close frame"),
+    FORWARDS_OWN_PONG(Rule.HB_04, "lets the Pongs that answer its own Pings through to the other side"),
+    PINGS_MID_FRAME(Rule.HB_06, "pings when a Ping is due, even in the middle of a frame"),
+    NO_WRITE_TIMEOUT(Rule.HB_09, "waits for ever on a peer that takes none of the bytes it has for it"),
+    PINGS_AFTER_CLOSE(Rule.HB_11, "keeps pinging the client after a Close went by"),
+    PINGS_HALF_CLOSED(Rule.HB_14, "keeps judging a client that half-closed by its heartbeat, and kills the tunnel"),
+    VANISHED_IS_COMPLETED(Rule.HB_15, "passes a backend's FIN on bare and counts the tunnel completed"),
+    DEAD_WHILE_HELD(Rule.HB_17, "judges a leg by its heartbeat even while it does not read it, for backpressure"),
+
+    IGNORES_POOL(Rule.CAP_01, "takes a slot from the pool but lets the kernel pick the source address and port"),
+    CAPACITY_AS_502(Rule.CAP_02, "answers 502 when it has no source port left, instead of 503 with Retry-After"),
+    LEAKS_SLOTS(Rule.CAP_04, "never gives a source slot back"),
+
+    CLOSE_LEAVES_TUNNELS(Rule.SETUP_08, "stops accepting on close() but leaves the tunnels it has open"),
+    FORWARDS_HEALTHZ(Rule.SETUP_03, "sends /healthz to a backend instead of answering it itself"),
+    OPEN_ADMIN(Rule.SETUP_07, "shows /metrics and /status to any client, outside admin.allow too");
+    // end::bugs[]
+
+    private final Rule caughtBy;
+    private final String what;
+
+    Bug(Rule caughtBy, String what) {
+        this.caughtBy = caughtBy;
+        this.what = what;
+    }
+
+    /** The rule that must fail against a mini gateway with this bug; null for {@link #NONE}. */
+    public Rule caughtBy() {
+        return caughtBy;
+    }
+
+    /** What the planted bug does, in a sentence. */
+    public String what() {
+        return what;
+    }
+}

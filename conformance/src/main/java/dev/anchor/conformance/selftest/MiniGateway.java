@@ -1,0 +1,198 @@
+package dev.anchor.conformance.selftest;
+
+import dev.anchor.core.config.GatewayConfig;
+import dev.anchor.core.gateway.Gateway;
+import dev.anchor.core.gateway.GatewayProvider;
+import dev.anchor.core.gateway.GatewayRuntime;
+import dev.anchor.core.gateway.GatewayStatus;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A deliberately small gateway for testing the suite itself: blocking sockets, a platform thread
+ * per direction, one timer thread, and core's decisions for everything (the handshake, the dial
+ * plan, the heartbeats, the ending). Without a bug it passes the rules the self-test runs; with
+ * one, it must fail the rule that names that bug. It is not a model to follow: it spends threads
+ * freely and skips what those rules do not look at.
+ */
+public final class MiniGateway implements Gateway {
+    private final GatewayRuntime runtime;
+    private final ServerSocket listener;
+    final Bug bug;
+    final BufferBank buffers;
+    /** Tunnel timers and linger deadlines, for every tunnel. */
+    final ScheduledExecutorService timer;
+    private final Set<MiniLeg> legs = ConcurrentHashMap.newKeySet();
+    private final Set<MiniTunnel> tunnels = ConcurrentHashMap.newKeySet();
+    /** Sockets whose connect is under way: closing one ends the wait. */
+    private final Set<Socket> dialing = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Threads started and not finished, so that close() can wait for them; guarded by itself. */
+    private final int[] running = {0};
+
+    /** A provider of mini gateways with {@code bug} planted, named {@code selftest-<bug>}. */
+    public static GatewayProvider provider(Bug bug) {
+        return new GatewayProvider() {
+            @Override
+            public String name() {
+                return "selftest-" + bug.name().toLowerCase(Locale.ROOT).replace('_', '-');
+            }
+
+            @Override
+            public Gateway start(GatewayConfig config) throws IOException {
+                return new MiniGateway(config, bug, name());
+            }
+        };
+    }
+
+    private MiniGateway(GatewayConfig config, Bug bug, String name) throws IOException {
+        this.runtime = new GatewayRuntime(name, config);
+        this.bug = bug;
+        this.buffers = new BufferBank(config.tunnelBuffer());
+        this.listener = new ServerSocket(0, 128, config.listen().getAddress());
+        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("mini-timer").factory());
+        runtime.listening(address());
+        start("mini-accept", this::acceptLoop);
+    }
+
+    private void acceptLoop() {
+        while (!closed.get()) {
+            Socket s;
+            try {
+                s = listener.accept();
+            } catch (IOException e) {
+                return;
+            }
+            runtime.connections().clientOpened();
+            try {
+                MiniLeg client = leg(s, runtime.connections()::clientClosed);
+                start("mini-session", new MiniSession(this, client)::run);
+            } catch (IOException e) {
+                runtime.connections().clientClosed();
+            }
+        }
+    }
+
+    /** A leg the gateway will close when it stops; {@code onClose} runs once, whoever closes it. */
+    MiniLeg leg(Socket socket, Runnable onClose) throws IOException {
+        MiniLeg[] self = new MiniLeg[1];
+        MiniLeg leg = new MiniLeg(socket, () -> {
+            legs.remove(self[0]);
+            onClose.run();
+        });
+        self[0] = leg;
+        legs.add(leg);
+        if (closed.get()) {
+            leg.close();
+        }
+        return leg;
+    }
+
+    /** Runs {@code work} on a thread of its own, counted until it finishes. */
+    void start(String name, Runnable work) {
+        synchronized (running) {
+            running[0]++;
+        }
+        Thread.ofPlatform().daemon().name(name).start(() -> {
+            try {
+                work.run();
+            } finally {
+                synchronized (running) {
+                    if (--running[0] == 0) {
+                        running.notifyAll();
+                    }
+                }
+            }
+        });
+    }
+
+    /** A connect is about to wait on {@code s}; a stop closes it. False if the gateway is stopping already. */
+    boolean dialing(Socket s) {
+        dialing.add(s);
+        return !closed.get();
+    }
+
+    void dialed(Socket s) {
+        dialing.remove(s);
+    }
+
+    void opened(MiniTunnel t) {
+        tunnels.add(t);
+        if (closed.get()) {
+            t.shutdown();
+        }
+    }
+
+    void ended(MiniTunnel t) {
+        tunnels.remove(t);
+    }
+
+    GatewayRuntime runtime() {
+        return runtime;
+    }
+
+    boolean stopping() {
+        return closed.get();
+    }
+
+    @Override
+    public String implementation() {
+        return runtime.implementation();
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.getLocalSocketAddress();
+    }
+
+    @Override
+    public GatewayStatus status() {
+        return runtime.status();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // stopping
+        }
+        if (bug == Bug.CLOSE_LEAVES_TUNNELS) {
+            timer.shutdownNow();
+            return;
+        }
+        tunnels.forEach(MiniTunnel::shutdown);
+        legs.forEach(MiniLeg::close);
+        for (Socket s : dialing) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // the connect ends either way
+            }
+        }
+        timer.shutdownNow();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        synchronized (running) {
+            while (running[0] > 0 && System.nanoTime() - deadline < 0) {
+                try {
+                    running.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+}

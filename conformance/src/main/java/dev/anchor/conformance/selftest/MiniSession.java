@@ -1,0 +1,338 @@
+package dev.anchor.conformance.selftest;
+
+import dev.anchor.core.capacity.SlotLease;
+import dev.anchor.core.config.GatewayConfig;
+import dev.anchor.core.gateway.ConnectionRegistry;
+import dev.anchor.core.gateway.Decision;
+import dev.anchor.core.gateway.DialPlan;
+import dev.anchor.core.gateway.HandshakeRelay;
+import dev.anchor.core.gateway.Linger;
+import dev.anchor.core.handshake.Answer;
+import dev.anchor.core.handshake.HopByHop;
+import dev.anchor.core.handshake.WebSocketKey;
+import dev.anchor.core.http.HeadParseException;
+import dev.anchor.core.http.HeadParser;
+import dev.anchor.core.http.HeaderField;
+import dev.anchor.core.http.Headers;
+import dev.anchor.core.http.RequestHead;
+import dev.anchor.core.http.RequestHeadParser;
+import dev.anchor.core.http.ResponseHead;
+import dev.anchor.core.http.ResponseHeadParser;
+import dev.anchor.core.route.Backend;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/** One client connection of the mini gateway, from its request head to a tunnel or a refusal, on its own thread. */
+final class MiniSession {
+    private final MiniGateway gateway;
+    private final MiniLeg client;
+    private final InetSocketAddress clientAddress;
+    private final GatewayConfig config;
+    private final HandshakeRelay relay;
+    private final ConnectionRegistry registry;
+    private final Bug bug;
+
+    MiniSession(MiniGateway gateway, MiniLeg client) {
+        this.gateway = gateway;
+        this.client = client;
+        this.clientAddress = (InetSocketAddress) client.socket.getRemoteSocketAddress();
+        this.config = gateway.runtime().config();
+        this.relay = gateway.runtime().relay();
+        this.registry = gateway.runtime().connections();
+        this.bug = gateway.bug;
+    }
+
+    void run() {
+        try {
+            serve();
+        } catch (IOException | RuntimeException e) {
+            client.close();
+        }
+    }
+
+    private void serve() throws IOException {
+        ByteBuffer fromClient = ByteBuffer.allocate(64 * 1024).flip();
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        long deadline = bug == Bug.NO_HEAD_TIMEOUT ? 0 : System.nanoTime() + config.timeouts().head().toNanos();
+        RequestHead head;
+        try {
+            head = read(client, new RequestHeadParser(config.head()), fromClient, deadline, raw);
+        } catch (SocketTimeoutException e) {
+            reply(relay.headTimedOut());
+            return;
+        } catch (EOFException e) {
+            client.close();
+            return;
+        } catch (HeadParseException e) {
+            if (bug == Bug.LAX_HOST && e.getMessage().startsWith("Host ")) {
+                head = laxHost(raw, fromClient);
+            } else if (bug == Bug.ANSWERS_MALFORMED) {
+                reply(ByteBuffer.wrap("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+                return;
+            } else {
+                reply(relay.malformed(e));
+                return;
+            }
+        }
+        if (bug == Bug.FORWARDS_HEALTHZ && head.path().equals("/healthz")) {
+            forwardPlainly(head);
+            return;
+        }
+        InetSocketAddress seen = bug == Bug.OPEN_ADMIN ? new InetSocketAddress(InetAddress.getLoopbackAddress(), 1) : clientAddress;
+        switch (relay.onRequest(head, seen)) {
+            case Decision.Reply r -> reply(r.response());
+            case Decision.Forward f -> forward(head, f, fromClient);
+        }
+    }
+
+    private void forward(RequestHead request, Decision.Forward forward, ByteBuffer early) throws IOException {
+        DialPlan plan = new DialPlan(registry, forward.candidates());
+        MiniLeg upstream = null;
+        Backend backend = null;
+        for (DialPlan.Attempt a = plan.next(); a != null; a = plan.next()) {
+            Backend b = a.backend();
+            SlotLease lease = a.lease();
+            Runnable released = bug == Bug.LEAKS_SLOTS ? () -> { } : () -> registry.upstreamClosed(b, lease);
+            Socket s = new Socket();
+            try {
+                if (!gateway.dialing(s)) {
+                    throw new IOException("the gateway is stopping");
+                }
+                if (lease.bindAddress().isPresent() && bug != Bug.IGNORES_POOL) {
+                    s.setReuseAddress(true);
+                    s.bind(lease.bindAddress().get());
+                }
+                s.connect(b.address(), (int) config.timeouts().connect().toMillis());
+                upstream = gateway.leg(s, released);
+                backend = b;
+                break;
+            } catch (IOException e) {
+                plan.failed(a, e);
+                s.close();
+                released.run();
+                if (bug == Bug.NO_RETRY || gateway.stopping()) {
+                    break;
+                }
+            } finally {
+                gateway.dialed(s);
+            }
+        }
+        if (upstream == null) {
+            ByteBuffer refusal = relay.connectFailed(plan.failures());
+            reply(bug == Bug.CAPACITY_AS_502 && status(refusal) == 503 ? relay.backendClosedEarly() : refusal);
+            return;
+        }
+        if (bug == Bug.EARLY_101) {
+            String accept = WebSocketKey.accept(request.headers().first("Sec-WebSocket-Key").orElseThrow());
+            client.write(ByteBuffer.wrap(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+        }
+        ByteBuffer head = forward.head();
+        if (bug == Bug.KEEPS_HOP_BY_HOP || bug == Bug.NO_FORWARDED_FOR) {
+            head = buggyUpstreamHead(request, forward);
+        }
+        upstream.write(head);
+        if (bug == Bug.LEAKS_EARLY_BYTES && early.hasRemaining()) {
+            upstream.write(early);
+            early.position(early.limit());
+        }
+        answer(forward, upstream, backend, early);
+    }
+
+    private void answer(Decision.Forward forward, MiniLeg upstream, Backend backend, ByteBuffer early) throws IOException {
+        ByteBuffer fromBackend = ByteBuffer.allocate(64 * 1024).flip();
+        long deadline = System.nanoTime() + config.timeouts().handshake().toNanos();
+        while (true) {
+            ResponseHead response;
+            try {
+                response = read(upstream, new ResponseHeadParser(config.head()), fromBackend, deadline, null);
+            } catch (SocketTimeoutException e) {
+                refuse(upstream, relay.handshakeTimedOut());
+                return;
+            } catch (HeadParseException e) {
+                refuse(upstream, relay.badResponse(e));
+                return;
+            } catch (IOException e) {
+                refuse(upstream, relay.backendClosedEarly());
+                return;
+            }
+            switch (relay.onAnswer(forward, response)) {
+                case Answer.Interim i -> client.write(i.head());
+                case Answer.Refuse r -> {
+                    if (bug == Bug.TRUSTS_ACCEPT) {
+                        tunnel(response.render(), upstream, backend, fromBackend, early);
+                    } else {
+                        refuse(upstream, relay.refused(r));
+                    }
+                    return;
+                }
+                case Answer.Relay r -> {
+                    relayBody(r, upstream, fromBackend);
+                    return;
+                }
+                case Answer.Switch s -> {
+                    tunnel(bug == Bug.EARLY_101 ? ByteBuffer.allocate(0) : s.head(), upstream, backend, fromBackend, early);
+                    return;
+                }
+            }
+        }
+    }
+
+    private void tunnel(ByteBuffer switched, MiniLeg upstream, Backend backend, ByteBuffer fromBackend, ByteBuffer early)
+            throws IOException {
+        client.write(switched);
+        client.readTimeout(0);
+        upstream.readTimeout(0);
+        MiniTunnel t = new MiniTunnel(gateway, client, upstream, registry.tunnelOpened(clientAddress, backend));
+        t.start(fromBackend, early);
+    }
+
+    private void relayBody(Answer.Relay relayed, MiniLeg upstream, ByteBuffer buffered) throws IOException {
+        client.write(relayed.head());
+        upstream.readTimeout(config.timeouts().handshake().toMillis());
+        try {
+            while (true) {
+                int n = relayed.body().take(buffered);
+                client.write(buffered.array(), buffered.position(), n);
+                buffered.position(buffered.position() + n);
+                if (relayed.body().complete()) {
+                    break;
+                }
+                buffered.clear();
+                int read = upstream.read(buffered.array(), 0, buffered.capacity());
+                if (read < 0) {
+                    break;
+                }
+                buffered.limit(read);
+            }
+        } catch (HeadParseException | SocketTimeoutException cutShort) {
+            // what came is passed on; the close says the rest
+        }
+        refuse(upstream, ByteBuffer.allocate(0));
+    }
+
+    /** The forwarded head with a bug's fields put back in or left out. */
+    private ByteBuffer buggyUpstreamHead(RequestHead client, Decision.Forward forward) {
+        RequestHead up = forward.upstreamHead();
+        Headers h = up.headers();
+        if (bug == Bug.KEEPS_HOP_BY_HOP) {
+            for (HeaderField f : client.headers().fields()) {
+                if (HopByHop.in(client.headers()).test(f) && !f.is("Connection") && !f.is("Upgrade")) {
+                    h = h.with(f.name(), f.value());
+                }
+            }
+        } else {
+            h = h.without(f -> f.is("X-Forwarded-For") || f.is("Forwarded"));
+        }
+        return new RequestHead(up.method(), up.target(), up.version(), h).render();
+    }
+
+    /** A bug: /healthz goes to the first backend, and its answer back to the client. */
+    private void forwardPlainly(RequestHead head) throws IOException {
+        Backend first = gateway.runtime().router().backends().get(0);
+        try (Socket s = new Socket()) {
+            s.connect(first.address(), (int) config.timeouts().connect().toMillis());
+            s.getOutputStream().write(head.render().array());
+            s.setSoTimeout((int) config.timeouts().handshake().toMillis());
+            byte[] answer = new byte[8192];
+            int n = s.getInputStream().read(answer);
+            reply(ByteBuffer.wrap(answer, 0, Math.max(0, n)));
+        }
+    }
+
+    private void refuse(MiniLeg upstream, ByteBuffer response) throws IOException {
+        upstream.close();
+        reply(response);
+    }
+
+    /** Writes {@code response}, FIN, reads and drops what the client still sends for a while, then closes. */
+    private void reply(ByteBuffer response) throws IOException {
+        client.write(response);
+        if (bug == Bug.KEEPS_SOCKET_AFTER_REFUSAL) {
+            client.readTimeout(0);
+            drain(Long.MAX_VALUE);
+            client.close();
+            return;
+        }
+        client.shutdownOutput();
+        drain(System.nanoTime() + Linger.TIME.toNanos());
+        client.close();
+    }
+
+    private void drain(long deadline) {
+        byte[] sink = new byte[8192];
+        try {
+            while (true) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return;
+                }
+                if (deadline != Long.MAX_VALUE) {
+                    client.readTimeout(left);
+                }
+                if (client.read(sink, 0, sink.length) < 0) {
+                    return;
+                }
+            }
+        } catch (IOException gone) {
+            // it hung up or reset: the close is all it is owed
+        }
+    }
+
+    /** A bug: the Host it could not parse is replaced, and the head parsed again. */
+    private RequestHead laxHost(ByteArrayOutputStream raw, ByteBuffer rest) throws IOException {
+        String text = raw.toString(StandardCharsets.ISO_8859_1).replaceFirst("(?im)^Host:[^\r\n]*", "Host: lax.example");
+        ByteBuffer again = ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1));
+        try {
+            RequestHead head = new RequestHeadParser(config.head()).parse(again);
+            rest.clear().put(again).flip();
+            return head;
+        } catch (HeadParseException e) {
+            throw new IOException(e);
+        }
+    }
+
+    /**
+     * Reads one head with core's parser before {@code deadlineNanos} (0: none); {@code buffer} keeps
+     * what came behind it. {@code raw}, if given, gets every byte read.
+     */
+    private static <T> T read(MiniLeg leg, HeadParser<T> parser, ByteBuffer buffer, long deadlineNanos,
+                              ByteArrayOutputStream raw) throws IOException, HeadParseException {
+        while (true) {
+            T head = parser.parse(buffer);
+            if (head != null) {
+                return head;
+            }
+            if (deadlineNanos != 0) {
+                long left = (deadlineNanos - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    throw new SocketTimeoutException("head not complete in time");
+                }
+                leg.readTimeout(left);
+            } else {
+                leg.readTimeout(0);
+            }
+            buffer.clear();
+            int n = leg.read(buffer.array(), 0, buffer.capacity());
+            if (n < 0) {
+                throw new EOFException("closed mid-head");
+            }
+            if (raw != null) {
+                raw.write(buffer.array(), 0, n);
+            }
+            buffer.limit(n);
+        }
+    }
+
+    private static int status(ByteBuffer response) {
+        String line = StandardCharsets.ISO_8859_1.decode(response.duplicate()).toString();
+        return Integer.parseInt(line.substring(9, 12));
+    }
+}
