@@ -37,6 +37,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -342,49 +343,42 @@ public abstract class HeartbeatRules extends RuleGroup {
     @Test
     @Conforms(Rule.HB_15)
     void hb15_aBackendThatLeavesWithoutACloseReachesTheClientAsGoingAway() throws Exception {
-        TunnelRules.Tunnel fin = tunnel(c -> pinging(c, leg(NEVER, NEVER), leg(NEVER, NEVER)));
-        Frame last = Frame.binary(Payloads.pattern(15, 3000));
-        fin.backend().send(last);
-        fin.backend().shutdownOutput(); // as a backend process does when it is killed with nothing unread
-
-        assertThat(fin.client().readFrame()).isEqualTo(last);
-        assertGoingAway(fin.client().readFrame(), "the client, after the backend's FIN");
-        assertThat(fin.client().awaitEnd(TestTime.PROMPT)).as("then FIN").isEqualTo(Ending.EOF);
-        Frame reply = Frame.close(1001, "");
-        fin.client().send(reply);
-        assertThat(fin.backend().readFrame()).as("the client's own direction stays open").isEqualTo(reply);
-        fin.client().shutdownOutput();
-        awaitMetric(fin.gateway(), closed("backend_ended"));
-
-        TunnelRules.Tunnel reset = tunnel(c -> pinging(c, leg(NEVER, NEVER), leg(NEVER, NEVER)));
-        reset.backend().reset();
-        assertGoingAway(reset.client().readFrame(), "the client, after the backend's RST");
-        assertThat(reset.client().awaitEnd(TestTime.PROMPT)).as("then FIN").isEqualTo(Ending.EOF);
-        awaitMetric(reset.gateway(), closed("backend_reset"));
+        leavesWithoutAClose("backend", TunnelRules.Tunnel::backend, TunnelRules.Tunnel::client);
     }
 
     @Test
     @Conforms(Rule.HB_16)
     void hb16_aClientThatLeavesWithoutACloseReachesTheBackendAsGoingAway() throws Exception {
-        TunnelRules.Tunnel fin = tunnel(c -> pinging(c, leg(NEVER, NEVER), leg(NEVER, NEVER)));
-        Frame last = Frame.binary(Payloads.pattern(16, 3000));
-        fin.client().send(last);
-        fin.client().shutdownOutput();
+        leavesWithoutAClose("client", TunnelRules.Tunnel::client, TunnelRules.Tunnel::backend);
+    }
 
-        assertThat(fin.backend().readFrame()).isEqualTo(last);
-        assertGoingAway(fin.backend().readFrame(), "the backend, after the client's FIN");
-        assertThat(fin.backend().awaitEnd(TestTime.PROMPT)).as("then FIN").isEqualTo(Ending.EOF);
+    /**
+     * In ping mode the peer {@code leaving} ends its stream without a Close, once with FIN (as a
+     * process that exits with nothing unread) and once with RST; the peer {@code staying} must get
+     * a Close 1001 and then FIN each time, keep its own direction open after the FIN, and the
+     * tunnels must be counted as {@code <who>_ended} and {@code <who>_reset}.
+     */
+    private void leavesWithoutAClose(String who, Function<TunnelRules.Tunnel, Connection> leaving,
+                                     Function<TunnelRules.Tunnel, Connection> staying) throws Exception {
+        TunnelRules.Tunnel fin = tunnel(c -> pinging(c, leg(NEVER, NEVER), leg(NEVER, NEVER)));
+        Frame last = Frame.binary(Payloads.pattern(who.length(), 3000));
+        leaving.apply(fin).send(last);
+        leaving.apply(fin).shutdownOutput();
+
+        assertThat(staying.apply(fin).readFrame()).isEqualTo(last);
+        assertGoingAway(staying.apply(fin).readFrame(), "the other side, after the " + who + "'s FIN");
+        assertThat(staying.apply(fin).awaitEnd(TestTime.PROMPT)).as("then FIN").isEqualTo(Ending.EOF);
         Frame reply = Frame.close(1001, "");
-        fin.backend().send(reply);
-        assertThat(fin.client().readFrame()).as("the backend's own direction stays open").isEqualTo(reply);
-        fin.backend().shutdownOutput();
-        awaitMetric(fin.gateway(), closed("client_ended"));
+        staying.apply(fin).send(reply);
+        assertThat(leaving.apply(fin).readFrame()).as("the other side's own direction stays open").isEqualTo(reply);
+        staying.apply(fin).shutdownOutput();
+        awaitMetric(fin.gateway(), closed(who + "_ended"));
 
         TunnelRules.Tunnel reset = tunnel(c -> pinging(c, leg(NEVER, NEVER), leg(NEVER, NEVER)));
-        reset.client().reset();
-        assertGoingAway(reset.backend().readFrame(), "the backend, after the client's RST");
-        assertThat(reset.backend().awaitEnd(TestTime.PROMPT)).as("then FIN").isEqualTo(Ending.EOF);
-        awaitMetric(reset.gateway(), closed("client_reset"));
+        leaving.apply(reset).reset();
+        assertGoingAway(staying.apply(reset).readFrame(), "the other side, after the " + who + "'s RST");
+        assertThat(staying.apply(reset).awaitEnd(TestTime.PROMPT)).as("then FIN").isEqualTo(Ending.EOF);
+        awaitMetric(reset.gateway(), closed(who + "_reset"));
     }
 
     @Test
