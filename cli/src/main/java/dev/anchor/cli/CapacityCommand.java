@@ -91,7 +91,11 @@ final class CapacityCommand implements Callable<Integer> {
             }
         }
         try {
-            LocalSources.require("--sources", addresses);
+            LocalSources.require("--sources", addresses, address -> {
+                try (java.net.Socket probe = new java.net.Socket()) {
+                    probe.bind(new java.net.InetSocketAddress(address, 0));
+                }
+            });
         } catch (ConfigException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -20,7 +20,7 @@ public enum Rule {
     SETUP_07(REQUIRED, "/metrics and /status answer 403 to a client outside admin.allow, while /healthz answers everyone"),
     SETUP_08(STOCHASTIC, "close() at any instant (accepts, dials, handshakes, tunnels, pings and goodbyes half way) returns within 10 s and leaves no connection open and every count at zero"),
 
-    // UPG: the opening handshake is relayed, never invented
+    // UPG: the opening handshake is forwarded and answered by the backend, never invented
     UPG_01(REQUIRED, "a valid upgrade reaches the backend, and the backend's 101 with its Sec-WebSocket-Accept reaches the client"),
     UPG_02(REQUIRED, "the client receives no byte of a response before the backend has sent its 101"),
     UPG_03(REQUIRED, "a non-101 answer reaches the client with status, end-to-end fields and body unchanged, then the connection closes"),

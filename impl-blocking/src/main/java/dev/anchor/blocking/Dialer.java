@@ -1,6 +1,5 @@
 package dev.anchor.blocking;
 
-import dev.anchor.core.capacity.SlotLease;
 import dev.anchor.core.config.TcpOptions;
 import dev.anchor.core.gateway.ConnectFailure;
 import dev.anchor.core.gateway.ConnectionRegistry;
@@ -43,34 +42,27 @@ final class Dialer {
     Dialed dial(List<Backend> candidates, Consumer<Socket> connecting, BooleanSupplier stopping) {
         DialPlan plan = new DialPlan(registry, candidates);
         for (DialPlan.Attempt a = plan.next(); a != null; a = plan.next()) {
-            Backend backend = a.backend();
-            SlotLease lease = a.lease();
-            Runnable closed = () -> registry.upstreamClosed(backend, lease);
-            if (stopping.getAsBoolean()) {
-                closed.run();
-                break;
-            }
             Socket socket = new Socket();
             connecting.accept(socket);
             if (stopping.getAsBoolean()) { // the stop may have looked for a socket just before this one
                 closeQuietly(socket);
-                closed.run();
+                a.abandoned();
                 break;
             }
             try {
-                Leg.apply(socket, options);
-                Optional<InetSocketAddress> source = lease.bindAddress();
+                SocketOptions.apply(socket, options);
+                Optional<InetSocketAddress> source = a.bindAddress();
                 if (source.isPresent()) {
                     // the pair serves other backends at the same time; only the 4-tuple must be unique
                     socket.setReuseAddress(true);
                     socket.bind(source.get());
                 }
-                socket.connect(backend.address(), timeoutMillis);
-                return new Dialed(new Leg(socket, closed), backend, plan.failures());
+                socket.connect(a.backend().address(), timeoutMillis);
+                a.connected();
+                return new Dialed(new Leg(socket, a::closed), a.backend(), plan.failures());
             } catch (IOException | RuntimeException e) { // an option this platform refuses ends the try too
-                plan.failed(a, e);
+                a.failed(e); // a slot the kernel refused is set aside, whatever the close below does
                 closeQuietly(socket);
-                closed.run();
             }
         }
         return new Dialed(null, null, plan.failures());

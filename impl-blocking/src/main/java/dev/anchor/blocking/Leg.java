@@ -1,6 +1,5 @@
 package dev.anchor.blocking;
 
-import dev.anchor.core.gateway.Linger;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -148,33 +147,6 @@ final class Leg {
         socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(0, millis)));
     }
 
-    /** Writes a refusal, sends FIN, drains what the client still sends (bounded), then closes. */
-    void replyAndClose(ByteBuffer response) {
-        try {
-            write(response);
-            socket.shutdownOutput();
-            long deadline = System.nanoTime() + Linger.TIME.toNanos();
-            byte[] sink = new byte[8192];
-            int drained = 0;
-            while (drained < Linger.BYTES) {
-                long left = (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0) {
-                    break;
-                }
-                readTimeout(left);
-                int n = in.read(sink);
-                if (n < 0) {
-                    break;
-                }
-                drained += n;
-            }
-        } catch (IOException clientGone) {
-            // it hung up or reset: the close below is all we owe it
-        } finally {
-            close();
-        }
-    }
-
     /** How long the write in progress has been blocked; 0 when none is. */
     long stalledFor(long now) {
         long started = writeStartedAt;
@@ -183,14 +155,6 @@ final class Leg {
 
     ReentrantLock writeLock() {
         return writeLock;
-    }
-
-    /** Sets a leg's TCP options (keepalive) on its socket. */
-    @SuppressWarnings("unchecked")
-    static void apply(Socket socket, dev.anchor.core.config.TcpOptions options) throws IOException {
-        for (var e : options.socketOptions().entrySet()) {
-            socket.setOption((java.net.SocketOption<Object>) e.getKey(), e.getValue());
-        }
     }
 
     InetSocketAddress remote() {

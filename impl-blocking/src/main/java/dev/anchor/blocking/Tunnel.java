@@ -24,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * A connection pair after 101: two pumps, one per direction, each ending on its own. A FIN in one
+ * A connection pair after 101: two relays, one per direction, each ending on its own. A FIN in one
  * direction becomes a half-close of the other leg and the reverse direction keeps flowing. How the
  * tunnel ends otherwise (which leg is aborted, which gets a Close frame before its FIN) is core's
  * {@link TunnelEnding}'s to decide; this class carries its plans out, and whoever ends the tunnel
@@ -47,7 +47,7 @@ final class Tunnel {
     private final AtomicInteger directionsOpen = new AtomicInteger(2);
     private volatile long lastActivity = System.nanoTime();
 
-    /** The pump reading from {@code from} saw FIN: pass it on, and close up once both did. */
+    /** The relay reading from {@code from} saw FIN: pass it on, and close up once both did. */
     void finished(Side from) {
         Leg source = leg(from);
         source.inputEnded();
@@ -143,17 +143,17 @@ final class Tunnel {
 
     /** Runs client-to-backend on this thread and backend-to-client on one from {@code workers}. */
     void run(int bufferSize) {
-        workers.start("downstream-" + stats.id(), new Pump(this, Side.BACKEND, backend, stats.downstream(), bufferSize));
-        new Pump(this, Side.CLIENT, client, stats.upstream(), bufferSize).run();
+        workers.start("downstream-" + stats.id(), new Relay(this, Side.BACKEND, backend, stats.downstream(), bufferSize));
+        new Relay(this, Side.CLIENT, client, stats.upstream(), bufferSize).run();
     }
 
-    // tag::forward[]
+    // tag::pass[]
     /**
      * Passes {@code n} bytes read from {@code from} on to the other leg: all of them in off mode;
      * in ping mode all but the gateway's own Pongs, followed by a Ping if one is due and the stream
-     * now stands between frames. False once the pump should stop reading.
+     * now stands between frames. False once the relay should stop reading.
      */
-    boolean forward(Side from, byte[] buffer, int offset, int n, Flow flow) {
+    boolean pass(Side from, byte[] buffer, int offset, int n, Flow flow) {
         Leg to = leg(from.other());
         touch();
         flow.received(n);
@@ -173,7 +173,7 @@ final class Tunnel {
             controlLock.lock();
             try {
                 liveness.heard(from);
-                liveness.holding(from); // this pump reads no more until the write below is done
+                liveness.holding(from); // this relay reads no more until the write below is done
                 liveness.scannerFrom(from).scan(ByteBuffer.wrap(buffer, offset, n), pieces);
             } catch (FrameException e) {
                 refused = e; // what came before the forbidden frame still goes on, ahead of the Close
@@ -203,7 +203,7 @@ final class Tunnel {
             to.writeLock().unlock();
         }
     }
-    // end::forward[]
+    // end::pass[]
 
     /** The parts of one read that go on: ranges of the buffer, and control frames held from earlier reads. */
     private static final class Pieces implements FrameScanner.Output {
@@ -240,7 +240,7 @@ final class Tunnel {
     }
 
     // tag::check[]
-    /** The watchdog's look at this tunnel: idle, stalled writes, heartbeats, goodbyes overdue. It never blocks. */
+    /** The timekeeper's look at this tunnel: idle, stalled writes, heartbeats, goodbyes overdue. It never blocks. */
     void check(long now) {
         if (ending.ended()) {
             client.closeIfLingeredUntil(now); // a goodbye that could not be written, or not answered, in time
@@ -264,7 +264,7 @@ final class Tunnel {
 
     /**
      * Writes a due Ping toward {@code side} from a thread of its own: it may have to wait for a
-     * pump that is writing to that leg, or for the peer to take the bytes, and the watchdog must
+     * relay that is writing to that leg, or for the peer to take the bytes, and the timekeeper must
      * not. The Ping is made under the leg's write lock, where the stream stands still between frames.
      */
     private void injectPing(Side side) {
@@ -291,9 +291,9 @@ final class Tunnel {
 
     // tag::finish[]
     /**
-     * Says goodbye to a live leg: its Close frame (if any) and FIN behind whatever a pump is writing
-     * to it, from a thread of its own, since that may wait for the pump or for the peer. The pump
-     * reading from the leg drops what it still sends until it closes; the watchdog closes it after
+     * Says goodbye to a live leg: its Close frame (if any) and FIN behind whatever a relay is writing
+     * to it, from a thread of its own, since that may wait for the relay or for the peer. The relay
+     * reading from the leg drops what it still sends until it closes; the timekeeper closes it after
      * {@link Linger#TIME} whatever happens.
      */
     private void finish(Side side, ByteBuffer close) {
@@ -340,7 +340,7 @@ final class Tunnel {
         return side == Side.CLIENT ? client : backend;
     }
 
-    /** Core's parts of the tunnel are used by the pumps, the watchdog and the ping writers: one at a time. */
+    /** Core's parts of the tunnel are used by the relays, the timekeeper and the ping writers: one at a time. */
     private <T> T locked(Supplier<T> work) {
         controlLock.lock();
         try {

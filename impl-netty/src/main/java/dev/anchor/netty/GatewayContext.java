@@ -3,7 +3,7 @@ package dev.anchor.netty;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.gateway.ConnectionRegistry;
 import dev.anchor.core.gateway.GatewayRuntime;
-import dev.anchor.core.gateway.HandshakeRelay;
+import dev.anchor.core.gateway.HandshakePolicy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
@@ -28,8 +28,8 @@ final class GatewayContext {
         this.transport = transport;
         this.channels = channels;
         Map<ChannelOption<?>, Object> leg = legOptions();
-        this.clientOptions = with(leg, TcpSettings.options(transport, runtime.config().tcpClient()));
-        this.backendOptions = with(leg, TcpSettings.options(transport, runtime.config().tcpBackend()));
+        this.clientOptions = with(leg, SocketOptions.options(transport, runtime.config().tcpClient()));
+        this.backendOptions = with(leg, SocketOptions.options(transport, runtime.config().tcpBackend()));
     }
 
     // tag::leg-options[]
@@ -78,8 +78,8 @@ final class GatewayContext {
         return runtime.config();
     }
 
-    HandshakeRelay relay() {
-        return runtime.relay();
+    HandshakePolicy handshakes() {
+        return runtime.handshakes();
     }
 
     ConnectionRegistry registry() {

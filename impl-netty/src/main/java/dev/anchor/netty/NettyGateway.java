@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The gateway as a Netty pipeline. One event loop accepts; a group of them (two per core) serves
+ * The gateway as a Netty pipeline. One event loop accepts; a group of them (one per core, or event-loops) serves
  * the connections, each client channel and the backend channel dialed for it on the same loop, so
  * a connection pair lives on one thread from its first byte to its close.
  */
@@ -36,10 +36,10 @@ public final class NettyGateway implements Gateway {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private NettyGateway(GatewayConfig config, Transport transport) throws IOException {
-        if (!TcpSettings.userTimeoutSupported(transport)) {
+        if (!SocketOptions.userTimeoutSupported(transport)) {
             config.refuseUserTimeout("netty", "only its native epoll transport can, and it runs on " + transport.name() + " here");
         }
-        this.runtime = new GatewayRuntime("netty", config);
+        this.runtime = new GatewayRuntime("netty", config, SocketOptions::probe);
         runtime.transport(transport.name());
         this.acceptor = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("anchor-netty-accept", true), transport.ioHandlers());
@@ -52,7 +52,7 @@ public final class NettyGateway implements Gateway {
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childHandler(new ClientInitializer(context))
+                .childHandler(new Acceptor(context))
                 .bind(config.listen())
                 .awaitUninterruptibly();
         if (!bound.isSuccess()) {

@@ -51,7 +51,7 @@ final class Tunnel {
         if (fin.close() != null) {
             send(side.other(), fin.close());
         }
-        Ends.shutdownOutputOnFlush(to).addListener((ChannelFutureListener) sent -> {
+        Leg.shutdownOutputOnFlush(to).addListener((ChannelFutureListener) sent -> {
             if (!sent.isSuccess()) {
                 failed(to, sent.cause());
             } else if (--directionsOpen == 0) {
@@ -90,9 +90,9 @@ final class Tunnel {
 
     private static void carryOut(Channel leg, TunnelEnding.LegEnd end) {
         switch (end.action()) {
-            case ABORT -> Ends.abort(leg);
+            case ABORT -> Leg.abort(leg);
             case CLOSE -> leg.close();
-            case FINISH, HALF_CLOSE -> LingerHandler.replyAndClose(leg,
+            case FINISH, HALF_CLOSE -> ReplyAndLinger.to(leg,
                     end.close() == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(end.close()));
         }
     }
@@ -123,7 +123,7 @@ final class Tunnel {
 
     /** Starts keeping time: one task on the event loop's scheduler, due when something may be. */
     void start() {
-        schedule();
+        schedule(watch.delayUntilNext(System.nanoTime(), lastActivity, this::stalledFor));
     }
 
     /** Bytes were read, one way or the other: the tunnel is not idle. */
@@ -169,12 +169,7 @@ final class Tunnel {
     // tag::tick[]
     /** Idle, stalled writes and heartbeats, whichever falls due first: one timer, nothing in the data path. */
     private void tick() {
-        TunnelEnding.Plan end = watch.look(System.nanoTime(), lastActivity, this::stalledFor, this::send);
-        if (end != null) {
-            end(end);
-        } else if (!ending.ended()) {
-            schedule();
-        }
+        schedule(watch.tick(System.nanoTime(), lastActivity, this::stalledFor, this::send, this::end));
     }
     // end::tick[]
 
@@ -189,10 +184,11 @@ final class Tunnel {
         });
     }
 
-    private void schedule() {
-        long now = System.nanoTime();
-        long next = watch.nextCheck(now, lastActivity, this::stalledFor);
-        tick = client.eventLoop().schedule(this::tick, Math.max(1_000_000, next - now), TimeUnit.NANOSECONDS);
+    /** The next look, on the event loop's scheduler: Netty's timekeeping, so no class of ours keeps time here. */
+    private void schedule(long delayNanos) {
+        if (delayNanos >= 0) {
+            tick = client.eventLoop().schedule(this::tick, delayNanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     private long stalledFor(Side side, long now) {

@@ -12,7 +12,7 @@ import java.util.List;
  * Accepts on the first loop and deals the new connections out to all loops in turn. A connection
  * stays on the loop it was dealt to for its whole life, and so does its backend connection.
  */
-// tag::acceptor[]
+// tag::accept[]
 final class Acceptor implements Selectable {
     private static final System.Logger LOG = System.getLogger(Acceptor.class.getName());
     /** Connections taken per wakeup, so a flood of connects cannot starve the loop's other channels. */
@@ -75,16 +75,16 @@ final class Acceptor implements Selectable {
             }
             runtime.connections().clientOpened();
             EventLoop loop = loops.get(next++ % loops.size());
-            loop.execute(() -> startSession(loop, channel));
+            loop.execute(() -> startHandshake(loop, channel));
         }
     }
-    // end::acceptor[]
+    // end::accept[]
 
-    private void startSession(EventLoop loop, SocketChannel channel) {
+    private void startHandshake(EventLoop loop, SocketChannel channel) {
         try {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            Options.apply(channel, runtime.config().tcpClient());
+            SocketOptions.apply(channel, runtime.config().tcpClient());
         } catch (IOException | RuntimeException e) { // an option this platform refuses too
             LOG.log(System.Logger.Level.DEBUG, "could not take a connection: {0}", e.toString());
             try {
@@ -95,6 +95,6 @@ final class Acceptor implements Selectable {
             runtime.connections().clientClosed();
             return;
         }
-        new ClientSession(loop, channel, runtime).start();
+        new Handshake(loop, channel, runtime).start();
     }
 }

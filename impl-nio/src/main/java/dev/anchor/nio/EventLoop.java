@@ -14,11 +14,12 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
  * One thread, one {@link Selector}, and everything registered with it. Each turn it sleeps until a
  * channel is ready or the next timer is due, handles the ready channels, runs the tasks other
- * threads handed it, and fires the due timers. A channel and everything about it (its session,
+ * threads handed it, and fires the due timers. A channel and everything about it (its handshake,
  * its tunnel, its timers) belongs to exactly one loop, so none of that state needs a lock.
  */
 final class EventLoop implements Runnable {
@@ -28,16 +29,24 @@ final class EventLoop implements Runnable {
     private final Thread thread;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    private final Timers timers = new Timers();
+    private final Timekeeper timers = new Timekeeper();
     private final BufferPool buffers;
     /** Where bytes nobody wants are read to be dropped: a refused client's, a lingering leg's. */
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(8 * 1024);
-    /** Sessions and tunnels on this loop, so stopping the gateway can end them; loop thread only. */
+    /** Handshakes, tunnels and lingering legs on this loop, so stopping the gateway can end them; loop thread only. */
     private final Set<Stoppable> live = new HashSet<>();
-    private long now = System.nanoTime();
+    /** The loop's time in nanoseconds: {@code System::nanoTime}, or a test's hand-driven clock. */
+    private final LongSupplier clock;
+    private long now;
     private volatile boolean running = true;
 
     EventLoop(String name, int bufferSize) throws IOException {
+        this(name, bufferSize, System::nanoTime);
+    }
+
+    EventLoop(String name, int bufferSize, LongSupplier clock) throws IOException {
+        this.clock = clock;
+        this.now = clock.getAsLong();
         this.selector = Selector.open();
         this.buffers = new BufferPool(bufferSize, 64);
         this.thread = Thread.ofPlatform().name(name).unstarted(this);
@@ -60,14 +69,14 @@ final class EventLoop implements Runnable {
     private void loop() {
         while (running) {
             try {
-                long wait = timers.millisToNext(System.nanoTime());
+                long wait = timers.millisToNext(clock.getAsLong());
                 if (wait == 0 || !tasks.isEmpty()) {
                     selector.selectNow(this::dispatch);
                 } else {
                     selector.select(this::dispatch, wait < 0 ? 0 : wait);
                 }
                 wakeupPending.set(false);
-                now = System.nanoTime();
+                now = clock.getAsLong();
                 runTasks();
                 timers.runDue(now);
             } catch (IOException | RuntimeException e) {
@@ -77,7 +86,7 @@ final class EventLoop implements Runnable {
     }
 
     private void dispatch(SelectionKey key) {
-        now = System.nanoTime();
+        now = clock.getAsLong();
         try {
             ((Selectable) key.attachment()).ready(key);
         } catch (CancelledKeyException closedMeanwhile) {
@@ -105,8 +114,13 @@ final class EventLoop implements Runnable {
         return now;
     }
 
-    Timers.Timer schedule(long delayNanos, Runnable task) {
-        return timers.schedule(System.nanoTime(), delayNanos, task);
+    Timekeeper.Timer schedule(long delayNanos, Runnable task) {
+        return timers.schedule(clock.getAsLong(), delayNanos, task);
+    }
+
+    /** The loop's clock read now, where {@link #now()} would be a few microseconds old. */
+    long time() {
+        return clock.getAsLong();
     }
 
     SelectionKey register(SelectableChannel channel, int ops, Selectable handler) {
@@ -134,7 +148,7 @@ final class EventLoop implements Runnable {
         live.remove(s);
     }
 
-    /** Ends every session on this loop, then stops it; from any thread. */
+    /** Ends everything on this loop, then stops it; from any thread. */
     void shutdown() {
         execute(() -> running = false);
     }

@@ -3,7 +3,7 @@ package dev.anchor.nio;
 import java.io.IOException;
 
 /**
- * Who reacts to a leg's events: the session during the handshake, the tunnel after it. Every
+ * Who reacts to a leg's events: the dialer while it connects, the handshake until 101, the tunnel after it. Every
  * method runs on the leg's event loop.
  */
 interface LegHandler {

@@ -34,7 +34,7 @@ public final class NioGateway implements Gateway {
 
     private NioGateway(GatewayConfig config) throws IOException {
         config.refuseUserTimeout("nio", "the JDK's SocketChannel has no TCP_USER_TIMEOUT option");
-        this.runtime = new GatewayRuntime("nio", config);
+        this.runtime = new GatewayRuntime("nio", config, SocketOptions::probe);
         this.server = ServerSocketChannel.open();
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);

@@ -1,6 +1,6 @@
 package dev.anchor.nio;
 
-/** Something on a loop that the gateway must end when it stops: a session, or a tunnel. */
+/** Something on a loop that the gateway must end when it stops: a handshake, a tunnel, a lingering leg. */
 interface Stoppable {
     void stop();
 }

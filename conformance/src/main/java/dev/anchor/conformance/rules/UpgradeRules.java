@@ -28,7 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The opening handshake is relayed, never invented: 101 only from the backend, headers right. */
+/** The opening handshake is forwarded and answered by the backend, never invented: 101 only from the backend, headers right. */
 public abstract class UpgradeRules extends RuleGroup {
     protected UpgradeRules(Subject subject) {
         super(subject);

@@ -55,7 +55,7 @@ public final class MiniGateway implements Gateway {
     }
 
     private MiniGateway(GatewayConfig config, Bug bug, String name) throws IOException {
-        this.runtime = new GatewayRuntime(name, config);
+        this.runtime = new GatewayRuntime(name, config, MiniGateway::probe);
         this.bug = bug;
         this.buffers = new BufferBank(config.tunnelBuffer());
         this.listener = new ServerSocket(0, 128, config.listen().getAddress());
@@ -79,6 +79,12 @@ public final class MiniGateway implements Gateway {
             } catch (IOException e) {
                 runtime.connections().clientClosed();
             }
+        }
+    }
+
+    private static void probe(java.net.InetAddress address) throws IOException {
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(address, 0));
         }
     }
 

@@ -1,11 +1,10 @@
 package dev.anchor.conformance.selftest;
 
-import dev.anchor.core.capacity.SlotLease;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.gateway.ConnectionRegistry;
 import dev.anchor.core.gateway.Decision;
 import dev.anchor.core.gateway.DialPlan;
-import dev.anchor.core.gateway.HandshakeRelay;
+import dev.anchor.core.gateway.HandshakePolicy;
 import dev.anchor.core.gateway.Linger;
 import dev.anchor.core.handshake.Answer;
 import dev.anchor.core.handshake.HopByHop;
@@ -35,7 +34,7 @@ final class MiniSession {
     private final MiniLeg client;
     private final InetSocketAddress clientAddress;
     private final GatewayConfig config;
-    private final HandshakeRelay relay;
+    private final HandshakePolicy handshakes;
     private final ConnectionRegistry registry;
     private final Bug bug;
 
@@ -44,7 +43,7 @@ final class MiniSession {
         this.client = client;
         this.clientAddress = (InetSocketAddress) client.socket.getRemoteSocketAddress();
         this.config = gateway.runtime().config();
-        this.relay = gateway.runtime().relay();
+        this.handshakes = gateway.runtime().handshakes();
         this.registry = gateway.runtime().connections();
         this.bug = gateway.bug;
     }
@@ -65,7 +64,7 @@ final class MiniSession {
         try {
             head = read(client, new RequestHeadParser(config.head()), fromClient, deadline, raw);
         } catch (SocketTimeoutException e) {
-            reply(relay.headTimedOut());
+            reply(handshakes.headTimedOut());
             return;
         } catch (EOFException e) {
             client.close();
@@ -77,7 +76,7 @@ final class MiniSession {
                 reply(ByteBuffer.wrap("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
                 return;
             } else {
-                reply(relay.malformed(e));
+                reply(handshakes.malformed(e));
                 return;
             }
         }
@@ -86,7 +85,7 @@ final class MiniSession {
             return;
         }
         InetSocketAddress seen = bug == Bug.OPEN_ADMIN ? new InetSocketAddress(InetAddress.getLoopbackAddress(), 1) : clientAddress;
-        switch (relay.onRequest(head, seen)) {
+        switch (handshakes.onRequest(head, seen)) {
             case Decision.Reply r -> reply(r.response());
             case Decision.Forward f -> forward(head, f, fromClient);
         }
@@ -97,26 +96,26 @@ final class MiniSession {
         MiniLeg upstream = null;
         Backend backend = null;
         for (DialPlan.Attempt a = plan.next(); a != null; a = plan.next()) {
-            Backend b = a.backend();
-            SlotLease lease = a.lease();
-            Runnable released = bug == Bug.LEAKS_SLOTS ? () -> { } : () -> registry.upstreamClosed(b, lease);
+            Runnable released = bug == Bug.LEAKS_SLOTS ? () -> { } : a::closed;
             Socket s = new Socket();
             try {
                 if (!gateway.dialing(s)) {
                     throw new IOException("the gateway is stopping");
                 }
-                if (lease.bindAddress().isPresent() && bug != Bug.IGNORES_POOL) {
+                if (a.bindAddress().isPresent() && bug != Bug.IGNORES_POOL) {
                     s.setReuseAddress(true);
-                    s.bind(lease.bindAddress().get());
+                    s.bind(a.bindAddress().get());
                 }
-                s.connect(b.address(), (int) config.timeouts().connect().toMillis());
+                s.connect(a.backend().address(), (int) config.timeouts().connect().toMillis());
+                a.connected();
                 upstream = gateway.leg(s, released);
-                backend = b;
+                backend = a.backend();
                 break;
             } catch (IOException e) {
-                plan.failed(a, e);
+                if (bug != Bug.LEAKS_SLOTS) {
+                    a.failed(e);
+                }
                 s.close();
-                released.run();
                 if (bug == Bug.NO_RETRY || gateway.stopping()) {
                     break;
                 }
@@ -125,8 +124,8 @@ final class MiniSession {
             }
         }
         if (upstream == null) {
-            ByteBuffer refusal = relay.connectFailed(plan.failures());
-            reply(bug == Bug.CAPACITY_AS_502 && status(refusal) == 503 ? relay.backendClosedEarly() : refusal);
+            ByteBuffer refusal = handshakes.connectFailed(plan.failures());
+            reply(bug == Bug.CAPACITY_AS_502 && status(refusal) == 503 ? handshakes.backendClosedEarly() : refusal);
             return;
         }
         if (bug == Bug.EARLY_101) {
@@ -154,27 +153,27 @@ final class MiniSession {
             try {
                 response = read(upstream, new ResponseHeadParser(config.head()), fromBackend, deadline, null);
             } catch (SocketTimeoutException e) {
-                refuse(upstream, relay.handshakeTimedOut());
+                refuse(upstream, handshakes.handshakeTimedOut());
                 return;
             } catch (HeadParseException e) {
-                refuse(upstream, relay.badResponse(e));
+                refuse(upstream, handshakes.badResponse(e));
                 return;
             } catch (IOException e) {
-                refuse(upstream, relay.backendClosedEarly());
+                refuse(upstream, handshakes.backendClosedEarly());
                 return;
             }
-            switch (relay.onAnswer(forward, response)) {
+            switch (handshakes.onAnswer(forward, response)) {
                 case Answer.Interim i -> client.write(i.head());
                 case Answer.Refuse r -> {
                     if (bug == Bug.TRUSTS_ACCEPT) {
                         tunnel(response.render(), upstream, backend, fromBackend, early);
                     } else {
-                        refuse(upstream, relay.refused(r));
+                        refuse(upstream, handshakes.refused(r));
                     }
                     return;
                 }
-                case Answer.Relay r -> {
-                    relayBody(r, upstream, fromBackend);
+                case Answer.PassOn r -> {
+                    passOnBody(r, upstream, fromBackend);
                     return;
                 }
                 case Answer.Switch s -> {
@@ -194,15 +193,15 @@ final class MiniSession {
         t.start(fromBackend, early);
     }
 
-    private void relayBody(Answer.Relay relayed, MiniLeg upstream, ByteBuffer buffered) throws IOException {
-        client.write(relayed.head());
+    private void passOnBody(Answer.PassOn passed, MiniLeg upstream, ByteBuffer buffered) throws IOException {
+        client.write(passed.head());
         upstream.readTimeout(config.timeouts().handshake().toMillis());
         try {
             while (true) {
-                int n = relayed.body().take(buffered);
+                int n = passed.body().take(buffered);
                 client.write(buffered.array(), buffered.position(), n);
                 buffered.position(buffered.position() + n);
-                if (relayed.body().complete()) {
+                if (passed.body().complete()) {
                     break;
                 }
                 buffered.clear();

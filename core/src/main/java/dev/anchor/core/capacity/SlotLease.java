@@ -6,22 +6,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One upstream connection's claim on a source slot toward its backend, from before the connect
- * until the connection is gone. All three gateways use it the same way:
- *
- * <pre>{@code
- * Optional<SlotLease> lease = capacity.acquire(backend.address());
- * // empty: no slot toward this backend; try the next one, or answer 503 before any SYN
- * lease.bindAddress().ifPresent(source -> { set SO_REUSEADDR; bind(source); });
- * connect(backend)
- * //   BindException / "Cannot assign requested address": lease.refusedByKernel(), then the next lease
- * //   anything else: lease.release()
- * // ... tunnel ...
- * lease.release();   // on every path that ends the connection
- * }</pre>
+ * until the connection is gone. The gateways never end one themselves: {@code DialPlan.Attempt}
+ * does, on the connect's failure (a slot the kernel refused is set aside, any other freed) or on
+ * the connection's close.
  *
  * <p>Ending a lease is idempotent: the first {@link #release()} or {@link #refusedByKernel()} ends
- * it and later calls do nothing, so every end path (close, error, timeout, from any thread) may
- * call {@code release()} without counting who came first. Thread-safe.
+ * it and later calls do nothing. Thread-safe.
  */
 public final class SlotLease {
     private final Owner owner;

@@ -2,8 +2,11 @@ package dev.anchor.core.gateway;
 
 import dev.anchor.core.capacity.SlotLease;
 import dev.anchor.core.route.Backend;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Which backend to connect to next, from which source slot, for one client: the balancer's
@@ -12,11 +15,12 @@ import java.util.List;
  *
  * <pre>{@code
  * for (Attempt a = plan.next(); a != null; a = plan.next()) {
- *     // open a socket; a.lease().bindAddress(): set SO_REUSEADDR, bind; then connect
- *     // on failure: plan.failed(a, cause), close the socket (which ends the lease), go on
- *     // on success: the tunnel's close ends the lease, through ConnectionRegistry.upstreamClosed
+ *     // open a socket; a.bindAddress(): set SO_REUSEADDR, bind; then connect
+ *     // on failure: a.failed(cause), close the socket, go on
+ *     // on success: a.connected(); the socket's close calls a.closed()
+ *     // given up mid-connect, with no outcome to come: a.abandoned()
  * }
- * // none left: relay.connectFailed(plan.failures()), a 503 when every failure was a shortage of ports
+ * // none left: handshakes.connectFailed(plan.failures()), a 503 when every failure was a shortage of ports
  * }</pre>
  *
  * <p>A backend whose pool is full is passed over before any socket exists, so no SYN leaves for
@@ -36,8 +40,85 @@ public final class DialPlan {
     private int index;
     private int kernelRefusals;
 
-    /** One try: a backend and the lease on the source slot to connect from. */
-    public record Attempt(Backend backend, SlotLease lease) {
+    /**
+     * One try: a backend, and the lease on the source slot to connect from, which ends through this
+     * handle and nowhere else, once, whatever order its events come in and from whichever thread.
+     * The connect's outcome decides how: a failure sets a slot the kernel refused aside before it
+     * ends the lease, and a success hands the end to the connection's close. A close that comes
+     * before the outcome (a bind that failed at once can close the socket first, in Netty) waits
+     * for it; a try that will never have one (given up mid-connect) is {@link #abandoned()}.
+     */
+    // tag::attempt[]
+    public final class Attempt {
+        private final Backend backend;
+        private final SlotLease lease;
+        private final AtomicReference<State> state = new AtomicReference<>(State.CONNECTING);
+
+        private enum State { CONNECTING, CLOSED_BEFORE_OUTCOME, CONNECTED, ENDED }
+
+        private Attempt(Backend backend, SlotLease lease) {
+            this.backend = backend;
+            this.lease = lease;
+        }
+
+        public Backend backend() {
+            return backend;
+        }
+
+        /** Where to bind the socket before connecting (after SO_REUSEADDR); empty in kernel mode. */
+        public Optional<InetSocketAddress> bindAddress() {
+            return lease.bindAddress();
+        }
+
+        /** The connect succeeded: from now on the connection's close ends the lease. */
+        public void connected() {
+            if (!state.compareAndSet(State.CONNECTING, State.CONNECTED)
+                    && state.compareAndSet(State.CLOSED_BEFORE_OUTCOME, State.ENDED)) {
+                registry.upstreamClosed(backend, lease); // connected, but closed already
+            }
+        }
+
+        /**
+         * The bind or connect failed with {@code cause}: the failure is recorded for the plan, a slot
+         * the kernel refused is set aside, and the lease ends. The next {@link #next()} tries the
+         * same backend again from another slot if the kernel refused this one, while retries last.
+         */
+        public ConnectFailure failed(Throwable cause) {
+            ConnectFailure failure = ConnectFailure.of(cause);
+            if (!state.compareAndSet(State.CONNECTING, State.ENDED)
+                    && !state.compareAndSet(State.CLOSED_BEFORE_OUTCOME, State.ENDED)) {
+                return failure; // connected, or ended: not this failure's to end
+            }
+            if (failure == ConnectFailure.NO_SOURCE_PORT) {
+                lease.refusedByKernel(); // before the release below, which then does nothing
+            }
+            registry.upstreamClosed(backend, lease);
+            planFailed(this, failure);
+            return failure;
+        }
+
+        /** The socket closed: the lease ends if the connect had succeeded; before an outcome, it waits for it. */
+        public void closed() {
+            if (!state.compareAndSet(State.CONNECTING, State.CLOSED_BEFORE_OUTCOME)
+                    && state.compareAndSet(State.CONNECTED, State.ENDED)) {
+                registry.upstreamClosed(backend, lease);
+            }
+        }
+
+        /** The try is given up with no outcome to come (the client left mid-connect): the slot is free again. */
+        public void abandoned() {
+            if (state.compareAndSet(State.CONNECTING, State.ENDED)
+                    || state.compareAndSet(State.CLOSED_BEFORE_OUTCOME, State.ENDED)) {
+                registry.upstreamClosed(backend, lease);
+            }
+        }
+
+        // end::attempt[]
+
+        /** The lease, for tests and status; end it through this attempt. */
+        public SlotLease lease() {
+            return lease;
+        }
     }
 
     public DialPlan(ConnectionRegistry registry, List<Backend> candidates) {
@@ -63,23 +144,14 @@ public final class DialPlan {
         return null;
     }
 
-    /**
-     * The attempt's bind or connect failed with {@code cause}; call before closing its socket. A
-     * refused slot is set aside (so closing the socket does not hand it back) and the next
-     * {@link #next()} tries the same backend again, from another slot, while the retries last.
-     */
-    public ConnectFailure failed(Attempt attempt, Throwable cause) {
-        ConnectFailure failure = ConnectFailure.of(cause);
+    private void planFailed(Attempt attempt, ConnectFailure failure) {
         registry.connectFailed(attempt.backend(), failure);
         failures.add(failure);
-        if (failure == ConnectFailure.NO_SOURCE_PORT) {
-            attempt.lease().refusedByKernel();
-            if (attempt.lease().slot().isPresent() && ++kernelRefusals < KERNEL_REFUSALS_PER_BACKEND) {
-                return failure; // another pair toward the same backend may well be fine
-            }
+        if (failure == ConnectFailure.NO_SOURCE_PORT && attempt.lease().slot().isPresent()
+                && ++kernelRefusals < KERNEL_REFUSALS_PER_BACKEND) {
+            return; // another pair toward the same backend may well be fine
         }
         moveOn();
-        return failure;
     }
 
     /** Why each attempt so far failed, in order. */

@@ -107,7 +107,7 @@ public final class GatewayMetrics {
         return d == Direction.UPSTREAM ? upstreamBytes : downstreamBytes;
     }
 
-    /** A finished handshake: {@code result} is switched, relayed, rejected or admin. */
+    /** A finished handshake: {@code result} is switched, passed_on, rejected or admin. */
     void handshake(String result, int status) {
         Counter.builder("anchor.handshakes")
                 .description("Opening handshakes by result and the status the client got")

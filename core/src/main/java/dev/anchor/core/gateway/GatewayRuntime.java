@@ -25,17 +25,21 @@ public final class GatewayRuntime {
     private final Router router;
     private final GatewayMetrics metrics;
     private final ConnectionRegistry connections;
-    private final HandshakeRelay relay;
+    private final HandshakePolicy handshakes;
     private final long started = System.nanoTime();
     private final HeartbeatMeters clientHeartbeat;
     private final HeartbeatMeters backendHeartbeat;
     private volatile InetSocketAddress listening;
     private volatile String transport;
 
-    public GatewayRuntime(String implementation, GatewayConfig config) {
+    /**
+     * @param probe binds a socket to a pool source address to prove it is this host's; the
+     *              implementation's, since core holds no sockets
+     */
+    public GatewayRuntime(String implementation, GatewayConfig config, LocalSources.Probe probe) {
         this.implementation = implementation;
         this.config = config;
-        LocalSources.require(config.upstream());
+        LocalSources.require(config.upstream(), probe);
         this.capacity = Capacity.of(config);
         this.router = new Router(routes(config, capacity));
         this.metrics = new GatewayMetrics(implementation);
@@ -44,7 +48,7 @@ public final class GatewayRuntime {
         this.metrics.bind(capacity);
         this.clientHeartbeat = metrics.heartbeat(Side.CLIENT);
         this.backendHeartbeat = metrics.heartbeat(Side.BACKEND);
-        this.relay = new HandshakeRelay(router, new AdminEndpoints(config.admin(), config.adminAllow(), metrics, this::status), metrics);
+        this.handshakes = new HandshakePolicy(router, new AdminEndpoints(config.admin(), config.adminAllow(), metrics, this::status), metrics);
     }
 
     /** One {@link Backend} per distinct endpoint, shared by every route that names it, with its slots. */
@@ -78,8 +82,8 @@ public final class GatewayRuntime {
         return router;
     }
 
-    public HandshakeRelay relay() {
-        return relay;
+    public HandshakePolicy handshakes() {
+        return handshakes;
     }
 
     public ConnectionRegistry connections() {

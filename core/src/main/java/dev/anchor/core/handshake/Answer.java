@@ -10,7 +10,7 @@ public sealed interface Answer {
     }
 
     /** The backend refused: write {@code head} and the body it frames to the client, then close. */
-    record Relay(ByteBuffer head, ResponseBody body, int status) implements Answer {
+    record PassOn(ByteBuffer head, ResponseBody body, int status) implements Answer {
     }
 
     /** An informational answer (100, 103): write {@code head}, then read the backend's next head. */

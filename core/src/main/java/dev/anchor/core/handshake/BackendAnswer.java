@@ -31,7 +31,7 @@ public final class BackendAnswer {
         }
         try {
             ResponseBody body = ResponseBody.of(response);
-            return new Answer.Relay(withoutHopByHop(response, false).render(), body, response.status());
+            return new Answer.PassOn(withoutHopByHop(response, false).render(), body, response.status());
         } catch (HeadParseException e) {
             return new Answer.Refuse(Rejection.of(502, e.getMessage()));
         }
@@ -86,7 +86,7 @@ public final class BackendAnswer {
      */
     private static ResponseHead withoutHopByHop(ResponseHead response, boolean switching) {
         Headers h = response.headers();
-        // the body is relayed in its wire framing, so its Transfer-Encoding must travel with it
+        // the body is passed on in its wire framing, so its Transfer-Encoding must travel with it
         Headers kept = h.without(HopByHop.in(h, List.of("transfer-encoding")));
         if (switching) {
             kept = kept.with("Connection", "Upgrade").with("Upgrade", h.first("Upgrade").orElseThrow());

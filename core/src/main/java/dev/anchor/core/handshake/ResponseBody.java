@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * Where the body of a relayed (non-101) response ends, per RFC 9112 section 6.3, so the gateway
+ * Where the body of a passed-on (non-101) response ends, per RFC 9112 section 6.3, so the gateway
  * can pass it on unchanged and close when it is complete rather than when the backend gets bored.
  * The bytes are never decoded, only counted.
  */

@@ -5,16 +5,20 @@ import dev.anchor.core.gateway.CloseReason;
 import dev.anchor.core.gateway.Side;
 import dev.anchor.core.gateway.TunnelEnding;
 import java.nio.ByteBuffer;
+import java.util.function.Consumer;
 
 /**
  * What a tunnel's timer looks at, in the order the answers win: the idle timeout, a write that
  * has made no progress for {@code timeouts.write}, and the heartbeats. Every implementation asks
  * the same questions at each look, and gets the same plan for the end; only how it looks differs
- * (a timer on its event loop, or the blocking gateway's watchdog thread), and so does how it
+ * (a timer on its event loop, or the blocking gateway's timekeeper thread), and so does how it
  * measures a leg's stall.
  */
 // tag::watch[]
 public final class TunnelWatch {
+    /** A timer that fell due a hair early must not spin: it sleeps at least this long. */
+    private static final long MIN_SLEEP_NANOS = 1_000_000;
+
     private final long idleNanos;
     private final long writeNanos;
     private final TunnelLiveness liveness;
@@ -60,6 +64,25 @@ public final class TunnelWatch {
             }
         }
         return end;
+    }
+
+    /**
+     * One look of an event loop's timer, start to finish: the tunnel's end goes to {@code end}, or
+     * the Pings due go to {@code pings}; returns how long to sleep until the next look, in
+     * nanoseconds, or -1 once the tunnel has ended and no look is wanted.
+     */
+    public long tick(long now, long lastActivity, Stalls stalls, Pings pings, Consumer<TunnelEnding.Plan> end) {
+        TunnelEnding.Plan plan = look(now, lastActivity, stalls, pings);
+        if (plan != null) {
+            end.accept(plan);
+            return -1;
+        }
+        return ending.ended() ? -1 : delayUntilNext(now, lastActivity, stalls);
+    }
+
+    /** How long a timer sleeps before its next look: until {@link #nextCheck}, and at least a millisecond. */
+    public long delayUntilNext(long now, long lastActivity, Stalls stalls) {
+        return Math.max(MIN_SLEEP_NANOS, nextCheck(now, lastActivity, stalls) - now);
     }
 
     /** The plan that ends the tunnel at {@code now}, or null while it may go on (or has already ended). */

@@ -1,6 +1,6 @@
 package dev.anchor.core.gateway;
 
-import static dev.anchor.core.gateway.HandshakeRelayTest.CLIENT;
+import static dev.anchor.core.gateway.HandshakePolicyTest.CLIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anchor.core.capacity.SlotLease;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** The gateway's own count of what it holds: every open and close counted once. */
 class ConnectionRegistryTest {
-    private final GatewayRuntime runtime = HandshakeRelayTest.runtime(GatewayConfig.builder());
+    private final GatewayRuntime runtime = HandshakePolicyTest.runtime(GatewayConfig.builder());
     private final ConnectionRegistry registry = runtime.connections();
     private final MeterRegistry meters = runtime.metrics().registry();
     private final Backend backend = runtime.router().backends().get(0);

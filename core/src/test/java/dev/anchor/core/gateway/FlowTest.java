@@ -1,6 +1,6 @@
 package dev.anchor.core.gateway;
 
-import static dev.anchor.core.gateway.HandshakeRelayTest.CLIENT;
+import static dev.anchor.core.gateway.HandshakePolicyTest.CLIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anchor.core.config.GatewayConfig;
@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** One direction of one tunnel: what was passed on, what the gateway holds, and the most it held. */
 class FlowTest {
-    private final GatewayRuntime runtime = HandshakeRelayTest.runtime(GatewayConfig.builder());
+    private final GatewayRuntime runtime = HandshakePolicyTest.runtime(GatewayConfig.builder());
     private final TunnelStats tunnel = runtime.connections().tunnelOpened(CLIENT, runtime.router().backends().get(0));
     private final Flow flow = tunnel.upstream();
 

@@ -104,24 +104,24 @@ class BackendAnswerTest {
         Answer answer = judge(response(head("HTTP/1.1 401 Unauthorized", "WWW-Authenticate: Bearer",
                 "Connection: keep-alive, X-Hop", "Keep-Alive: timeout=5", "X-Hop: 1", "Content-Length: 5")));
 
-        Answer.Relay relay = (Answer.Relay) answer;
-        ResponseHead head = response(relay.head());
-        assertThat(relay.status()).isEqualTo(401);
+        Answer.PassOn passed = (Answer.PassOn) answer;
+        ResponseHead head = response(passed.head());
+        assertThat(passed.status()).isEqualTo(401);
         assertThat(head.status()).isEqualTo(401);
         assertThat(head.headers().first("WWW-Authenticate")).contains("Bearer");
         assertThat(head.headers().contains("Keep-Alive")).isFalse();
         assertThat(head.headers().contains("X-Hop")).isFalse();
         assertThat(head.headers().all("Connection")).containsExactly("close");
-        assertThat(relay.body().take(buffer("hello, and more"))).isEqualTo(5);
+        assertThat(passed.body().take(buffer("hello, and more"))).isEqualTo(5);
     }
 
     @Test
-    void relayedChunkedBodyKeepsItsTransferEncoding() throws HeadParseException {
-        Answer.Relay relay = (Answer.Relay) judge(response(head("HTTP/1.1 403 Forbidden", "Transfer-Encoding: chunked")));
+    void aPassedOnChunkedBodyKeepsItsTransferEncoding() throws HeadParseException {
+        Answer.PassOn passed = (Answer.PassOn) judge(response(head("HTTP/1.1 403 Forbidden", "Transfer-Encoding: chunked")));
 
-        assertThat(response(relay.head()).headers().all("Transfer-Encoding")).containsExactly("chunked");
-        assertThat(relay.body().take(buffer("2\r\nno\r\n0\r\n\r\n"))).isEqualTo(12);
-        assertThat(relay.body().complete()).isTrue();
+        assertThat(response(passed.head()).headers().all("Transfer-Encoding")).containsExactly("chunked");
+        assertThat(passed.body().take(buffer("2\r\nno\r\n0\r\n\r\n"))).isEqualTo(12);
+        assertThat(passed.body().complete()).isTrue();
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
-/** RFC 9112 section 6.3: where a relayed body ends, without taking a byte past it. */
+/** RFC 9112 section 6.3: where a passed-on body ends, without taking a byte past it. */
 class ResponseBodyTest {
 
     @Test

@@ -110,4 +110,17 @@ class TunnelWatchTest {
         assertThat(plan.reason()).isEqualTo(CloseReason.IDLE_TIMEOUT);
         assertThat(watch.look(clock.get(), 0, NONE, (side, ping) -> { })).as("it ends once").isNull();
     }
+
+    @Test
+    void aTickEndsTheTunnelOrSaysWhenToLookAgainButNeverSoonerThanAMillisecond() {
+        TunnelWatch watch = new TunnelWatch(TIMEOUTS, null, new TunnelEnding(null));
+        java.util.List<TunnelEnding.Plan> ended = new java.util.ArrayList<>();
+
+        assertThat(watch.tick(10 * SECOND, 0, NONE, (side, ping) -> { }, ended::add)).isEqualTo(60 * SECOND);
+        assertThat(watch.tick(300 * SECOND - 1, 0, NONE, (side, ping) -> { }, ended::add)).as("a hair early").isEqualTo(1_000_000);
+        assertThat(ended).isEmpty();
+        assertThat(watch.tick(300 * SECOND, 0, NONE, (side, ping) -> { }, ended::add)).as("no look after the end").isEqualTo(-1);
+        assertThat(ended).extracting(TunnelEnding.Plan::reason).containsExactly(CloseReason.IDLE_TIMEOUT);
+        assertThat(watch.tick(400 * SECOND, 0, NONE, (side, ping) -> { }, ended::add)).isEqualTo(-1);
+    }
 }

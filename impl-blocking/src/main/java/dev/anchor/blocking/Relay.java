@@ -7,21 +7,21 @@ import java.io.IOException;
 /**
  * One direction of a tunnel on its own thread: read from one leg, write the same bytes to the
  * other, repeat. The buffer is the only memory the direction holds, and since the next read waits
- * for the write to finish, a slow reader on the far side stops this pump, which stops reading, and
+ * for the write to finish, a slow reader on the far side stops this relay, which stops reading, and
  * TCP's flow control pushes back on the sender. Backpressure comes for free.
  *
- * <p>The buffer is this pump's alone for its whole life, and every write from it has completed
+ * <p>The buffer is this relay's alone for its whole life, and every write from it has completed
  * before the next read: no byte of it can be waiting to be written when it is read into again.
  */
-// tag::pump[]
-final class Pump implements Runnable {
+// tag::relay[]
+final class Relay implements Runnable {
     private final Tunnel tunnel;
     private final Side side;
     private final Leg from;
     private final Flow flow;
     private final byte[] buffer;
 
-    Pump(Tunnel tunnel, Side side, Leg from, Flow flow, int bufferSize) {
+    Relay(Tunnel tunnel, Side side, Leg from, Flow flow, int bufferSize) {
         this.tunnel = tunnel;
         this.side = side;
         this.from = from;
@@ -43,10 +43,10 @@ final class Pump implements Runnable {
                 tunnel.finished(side);
                 return;
             }
-            if (!tunnel.forward(side, buffer, 0, n, flow)) {
+            if (!tunnel.pass(side, buffer, 0, n, flow)) {
                 return;
             }
         }
     }
 }
-// end::pump[]
+// end::relay[]

@@ -11,7 +11,7 @@ import java.util.PriorityQueue;
  * <p>Owned by the loop's thread; never touched from another.
  */
 // tag::timers[]
-final class Timers {
+final class Timekeeper {
     /** A scheduled task; {@link #cancel()} before it runs and it never will. */
     static final class Timer implements Comparable<Timer> {
         private final long deadline;

@@ -25,17 +25,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The decisions every implementation shares, driven through a runtime built from a configuration. */
-class HandshakeRelayTest {
+class HandshakePolicyTest {
     static final InetSocketAddress CLIENT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 50000);
     static final InetSocketAddress BACKEND_1 = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9001);
     static final InetSocketAddress BACKEND_2 = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9002);
 
     private final GatewayRuntime runtime = runtime(GatewayConfig.builder());
-    private final HandshakeRelay relay = runtime.relay();
+    private final HandshakePolicy handshakes = runtime.handshakes();
 
     @Test
     void healthzIsAnsweredOk() {
-        Page page = reply(relay.onRequest(get("/healthz"), CLIENT));
+        Page page = reply(handshakes.onRequest(get("/healthz"), CLIENT));
 
         assertThat(page.head().status()).isEqualTo(200);
         assertThat(page.head().headers().first("Content-Length")).contains("3");
@@ -46,7 +46,7 @@ class HandshakeRelayTest {
     @Test
     void anOfferToUpgradeToH2cIsIgnoredByAdminPages() {
         // the JDK's HttpClient sends this on every plain-HTTP request: health checkers must still get 200
-        Page page = reply(relay.onRequest(request(head("GET /healthz HTTP/1.1", "Host: gw",
+        Page page = reply(handshakes.onRequest(request(head("GET /healthz HTTP/1.1", "Host: gw",
                 "Connection: Upgrade, HTTP2-Settings", "Upgrade: h2c", "HTTP2-Settings: AAMAAABkAAQAAP__")), CLIENT));
 
         assertThat(page.head().status()).isEqualTo(200);
@@ -55,7 +55,7 @@ class HandshakeRelayTest {
 
     @Test
     void headRequestForAnAdminPageGetsTheHeadOnly() {
-        Page page = reply(relay.onRequest(request(head("HEAD /healthz HTTP/1.1", "Host: gw")), CLIENT));
+        Page page = reply(handshakes.onRequest(request(head("HEAD /healthz HTTP/1.1", "Host: gw")), CLIENT));
 
         assertThat(page.head().headers().first("Content-Length")).contains("3");
         assertThat(page.body()).isEmpty();
@@ -63,7 +63,7 @@ class HandshakeRelayTest {
 
     @Test
     void metricsPageIsPrometheusText() {
-        Page page = reply(relay.onRequest(get("/metrics"), CLIENT));
+        Page page = reply(handshakes.onRequest(get("/metrics"), CLIENT));
 
         assertThat(page.head().headers().first("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
         assertThat(page.body()).contains("anchor_client_connections", "anchor_tunnels", "implementation=\"blocking\"");
@@ -71,7 +71,7 @@ class HandshakeRelayTest {
 
     @Test
     void statusPageIsJsonNamingTheImplementation() throws Exception {
-        Page page = reply(relay.onRequest(get("/status"), CLIENT));
+        Page page = reply(handshakes.onRequest(get("/status"), CLIENT));
         JsonNode status = new ObjectMapper().readTree(page.body());
 
         assertThat(page.head().headers().first("Content-Type")).contains("application/json");
@@ -82,7 +82,7 @@ class HandshakeRelayTest {
     @Test
     void statusTunnelsPageListsOpenTunnels() throws Exception {
         runtime.connections().tunnelOpened(CLIENT, runtime.router().backends().get(1));
-        JsonNode tunnels = new ObjectMapper().readTree(reply(relay.onRequest(get("/status/tunnels"), CLIENT)).body());
+        JsonNode tunnels = new ObjectMapper().readTree(reply(handshakes.onRequest(get("/status/tunnels"), CLIENT)).body());
 
         assertThat(tunnels).hasSize(1);
         assertThat(tunnels.get(0).get("backend").asText()).isEqualTo("127.0.0.1:9002");
@@ -90,7 +90,7 @@ class HandshakeRelayTest {
 
     @Test
     void adminPathsAreNotAnsweredWhenAdminIsDisabled() {
-        HandshakeRelay withoutAdmin = runtime(GatewayConfig.builder().admin(false)).relay();
+        HandshakePolicy withoutAdmin = runtime(GatewayConfig.builder().admin(false)).handshakes();
 
         assertThat(reply(withoutAdmin.onRequest(get("/healthz"), CLIENT)).head().status()).isEqualTo(404);
     }
@@ -100,12 +100,12 @@ class HandshakeRelayTest {
         RequestHead upgradeToHealthz = request(head("GET /healthz HTTP/1.1", "Host: gw",
                 "Upgrade: websocket", "Connection: Upgrade"));
 
-        assertThat(reply(relay.onRequest(upgradeToHealthz, CLIENT)).head().status()).isEqualTo(404);
+        assertThat(reply(handshakes.onRequest(upgradeToHealthz, CLIENT)).head().status()).isEqualTo(404);
     }
 
     @Test
     void unknownPathIs404() {
-        Page page = reply(relay.onRequest(get("/nowhere"), CLIENT));
+        Page page = reply(handshakes.onRequest(get("/nowhere"), CLIENT));
 
         assertThat(page.head().status()).isEqualTo(404);
         assertThat(page.body()).contains("/nowhere");
@@ -113,22 +113,22 @@ class HandshakeRelayTest {
 
     @Test
     void plainGetOnARouteIs426() {
-        assertThat(reply(relay.onRequest(get("/chat"), CLIENT)).head().status()).isEqualTo(426);
+        assertThat(reply(handshakes.onRequest(get("/chat"), CLIENT)).head().status()).isEqualTo(426);
     }
 
     @Test
     void validUpgradeIsForwardedToTheBalancersCandidates() {
-        Decision.Forward forward = forward(relay.onRequest(upgrade(), CLIENT));
+        Decision.Forward forward = forward(handshakes.onRequest(upgrade(), CLIENT));
 
         assertThat(forward.route().prefix()).isEqualTo("/chat");
         assertThat(forward.candidates()).extracting(b -> b.address()).containsExactly(BACKEND_1, BACKEND_2);
-        assertThat(forward(relay.onRequest(upgrade(), CLIENT)).candidates()).extracting(b -> b.address())
+        assertThat(forward(handshakes.onRequest(upgrade(), CLIENT)).candidates()).extracting(b -> b.address())
                 .containsExactly(BACKEND_2, BACKEND_1);
     }
 
     @Test
     void forwardCarriesTheUpstreamHeadRenderedAndFreshOnEachCall() {
-        Decision.Forward forward = forward(relay.onRequest(upgrade("Keep-Alive: 5"), CLIENT));
+        Decision.Forward forward = forward(handshakes.onRequest(upgrade("Keep-Alive: 5"), CLIENT));
 
         assertThat(forward.upstreamHead().headers().first("X-Forwarded-For")).contains("127.0.0.1");
         assertThat(forward.upstreamHead().headers().contains("Keep-Alive")).isFalse();
@@ -139,8 +139,8 @@ class HandshakeRelayTest {
 
     @Test
     void backendsSwitchIsPassedOnAndCounted() {
-        Decision.Forward forward = forward(relay.onRequest(upgrade(), CLIENT));
-        Answer answer = relay.onAnswer(forward, response(head("HTTP/1.1 101 Switching Protocols",
+        Decision.Forward forward = forward(handshakes.onRequest(upgrade(), CLIENT));
+        Answer answer = handshakes.onAnswer(forward, response(head("HTTP/1.1 101 Switching Protocols",
                 "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Accept: " + Heads.SAMPLE_ACCEPT)));
 
         assertThat(answer).isInstanceOf(Answer.Switch.class);
@@ -150,8 +150,8 @@ class HandshakeRelayTest {
 
     @Test
     void rejectionsAreCountedByStatus() {
-        relay.onRequest(get("/nowhere"), CLIENT);
-        relay.onRequest(get("/nowhere"), CLIENT);
+        handshakes.onRequest(get("/nowhere"), CLIENT);
+        handshakes.onRequest(get("/nowhere"), CLIENT);
 
         assertThat(runtime.metrics().scrape())
                 .containsPattern("anchor_handshakes_total\\{[^}]*result=\"rejected\",status=\"404\"} 2\\.0");
@@ -159,7 +159,7 @@ class HandshakeRelayTest {
 
     @Test
     void connectFailedIs504IfAnyCandidateTimedOut() {
-        Page page = page(relay.connectFailed(List.of(ConnectFailure.REFUSED, ConnectFailure.TIMED_OUT)));
+        Page page = page(handshakes.connectFailed(List.of(ConnectFailure.REFUSED, ConnectFailure.TIMED_OUT)));
 
         assertThat(page.head().status()).isEqualTo(504);
         assertThat(page.body()).contains("refused", "timed_out");
@@ -167,7 +167,7 @@ class HandshakeRelayTest {
 
     @Test
     void connectFailedIs503WithRetryAfterWhenEveryCandidateLackedASourcePort() {
-        Page page = page(relay.connectFailed(List.of(ConnectFailure.NO_CAPACITY, ConnectFailure.NO_SOURCE_PORT)));
+        Page page = page(handshakes.connectFailed(List.of(ConnectFailure.NO_CAPACITY, ConnectFailure.NO_SOURCE_PORT)));
 
         assertThat(page.head().status()).isEqualTo(503);
         assertThat(page.head().headers().first("Retry-After")).contains("5");
@@ -178,28 +178,28 @@ class HandshakeRelayTest {
 
     @Test
     void aShortageOfPortsOnOneCandidateAndARefusalOnAnotherIs502() {
-        assertThat(page(relay.connectFailed(List.of(ConnectFailure.NO_CAPACITY, ConnectFailure.REFUSED))).head().status())
+        assertThat(page(handshakes.connectFailed(List.of(ConnectFailure.NO_CAPACITY, ConnectFailure.REFUSED))).head().status())
                 .isEqualTo(502);
     }
 
     @Test
     void connectFailedIs502IfNoCandidateTimedOut() {
-        assertThat(page(relay.connectFailed(List.of(ConnectFailure.REFUSED, ConnectFailure.UNREACHABLE))).head().status())
+        assertThat(page(handshakes.connectFailed(List.of(ConnectFailure.REFUSED, ConnectFailure.UNREACHABLE))).head().status())
                 .isEqualTo(502);
     }
 
     @Test
     void malformedRequestGetsTheParsersStatus() {
-        assertThat(page(relay.malformed(new HeadParseException(431, "too many fields"))).head().status()).isEqualTo(431);
-        assertThat(page(relay.malformed(new HeadParseException(505, "HTTP/2.0"))).head().status()).isEqualTo(505);
+        assertThat(page(handshakes.malformed(new HeadParseException(431, "too many fields"))).head().status()).isEqualTo(431);
+        assertThat(page(handshakes.malformed(new HeadParseException(505, "HTTP/2.0"))).head().status()).isEqualTo(505);
     }
 
     @Test
     void everyFailureOnTheWayToTheBackendHasItsStatus() {
-        assertThat(page(relay.headTimedOut()).head().status()).isEqualTo(408);
-        assertThat(page(relay.handshakeTimedOut()).head().status()).isEqualTo(504);
-        assertThat(page(relay.backendClosedEarly()).head().status()).isEqualTo(502);
-        assertThat(page(relay.badResponse(new HeadParseException(502, "bad"))).head().status()).isEqualTo(502);
+        assertThat(page(handshakes.headTimedOut()).head().status()).isEqualTo(408);
+        assertThat(page(handshakes.handshakeTimedOut()).head().status()).isEqualTo(504);
+        assertThat(page(handshakes.backendClosedEarly()).head().status()).isEqualTo(502);
+        assertThat(page(handshakes.badResponse(new HeadParseException(502, "bad"))).head().status()).isEqualTo(502);
     }
 
     @Test
@@ -207,7 +207,7 @@ class HandshakeRelayTest {
         GatewayRuntime shared = new GatewayRuntime("nio", GatewayConfig.builder()
                 .route("/a", BalancerKind.ROUND_ROBIN, List.of(BACKEND_1))
                 .route("/b", BalancerKind.ROUND_ROBIN, List.of(BACKEND_1, BACKEND_2))
-                .build());
+                .build(), NO_PROBE);
 
         assertThat(shared.router().backends()).hasSize(2);
         assertThat(shared.router().routes().get(0).pool().get(0)).isSameAs(shared.router().routes().get(1).pool().get(0));
@@ -218,9 +218,12 @@ class HandshakeRelayTest {
     record Page(ResponseHead head, String body) {
     }
 
+    /** These runtimes open no socket: every pool address is taken as this host's (LocalSourcesTest binds for real). */
+    static final dev.anchor.core.capacity.LocalSources.Probe NO_PROBE = address -> { };
+
     static GatewayRuntime runtime(GatewayConfig.Builder builder) {
         return new GatewayRuntime("blocking",
-                builder.route("/chat", BalancerKind.ROUND_ROBIN, List.of(BACKEND_1, BACKEND_2)).build());
+                builder.route("/chat", BalancerKind.ROUND_ROBIN, List.of(BACKEND_1, BACKEND_2)).build(), NO_PROBE);
     }
 
     private static RequestHead get(String path) {
@@ -254,8 +257,8 @@ class HandshakeRelayTest {
 
     @Test
     void metricsAndStatusAnswerOnlyAdminAllowWhileHealthzAnswersAnyone() {
-        HandshakeRelay strict = runtime(GatewayConfig.builder()
-                .adminAllow(List.of(dev.anchor.core.config.AddressRange.parse("admin.allow", "10.0.0.0/8")))).relay();
+        HandshakePolicy strict = runtime(GatewayConfig.builder()
+                .adminAllow(List.of(dev.anchor.core.config.AddressRange.parse("admin.allow", "10.0.0.0/8")))).handshakes();
         InetSocketAddress outsider = new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
         InetSocketAddress insider = new InetSocketAddress("10.1.2.3", 40000);
 

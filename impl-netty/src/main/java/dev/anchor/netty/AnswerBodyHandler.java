@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * linger and close. Like the tunnel it reads the next buffer only when the last one is written,
  * and it gives up on a backend that sends nothing for {@code timeouts.handshake}.
  */
-final class BodyRelayHandler extends ChannelInboundHandlerAdapter {
-    private static final System.Logger LOG = System.getLogger(BodyRelayHandler.class.getName());
+final class AnswerBodyHandler extends ChannelInboundHandlerAdapter {
+    private static final System.Logger LOG = System.getLogger(AnswerBodyHandler.class.getName());
 
     private final Channel client;
     private final ResponseBody body;
@@ -32,7 +32,7 @@ final class BodyRelayHandler extends ChannelInboundHandlerAdapter {
     private boolean writing;
     private boolean finished;
 
-    BodyRelayHandler(Channel client, ResponseBody body, Duration quiet) {
+    AnswerBodyHandler(Channel client, ResponseBody body, Duration quiet) {
         this.client = client;
         this.body = body;
         this.quietMillis = quiet.toMillis();
@@ -119,7 +119,7 @@ final class BodyRelayHandler extends ChannelInboundHandlerAdapter {
         }
         ctx.close();
         if (client.isOpen()) {
-            LingerHandler.replyAndClose(client, Unpooled.EMPTY_BUFFER);
+            ReplyAndLinger.to(client, Unpooled.EMPTY_BUFFER);
         }
     }
 }

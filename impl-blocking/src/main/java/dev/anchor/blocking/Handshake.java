@@ -3,7 +3,7 @@ package dev.anchor.blocking;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.gateway.Decision;
 import dev.anchor.core.gateway.GatewayRuntime;
-import dev.anchor.core.gateway.HandshakeRelay;
+import dev.anchor.core.gateway.HandshakePolicy;
 import dev.anchor.core.gateway.TunnelStats;
 import dev.anchor.core.handshake.Answer;
 import dev.anchor.core.http.HeadParseException;
@@ -22,39 +22,40 @@ import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 /**
- * The life of one client connection, top to bottom on one thread: read the request head, ask core
- * what to do, connect, forward, read the backend's answer, and either relay it and close or switch
- * to a {@link Tunnel}. Every status it sends comes from {@link HandshakeRelay}; this class only
- * moves bytes and keeps time.
+ * The opening handshake of one client connection, top to bottom on one thread: read the request
+ * head, ask core what to do, dial, forward the head, read the backend's answer, and either pass it
+ * on and close or switch to a {@link Tunnel}, whose client-to-backend relay then runs on this same
+ * thread. Every status it sends comes from core's {@link HandshakePolicy}; this class only moves
+ * bytes and keeps time.
  */
-final class ClientSession {
-    private static final System.Logger LOG = System.getLogger(ClientSession.class.getName());
+final class Handshake {
+    private static final System.Logger LOG = System.getLogger(Handshake.class.getName());
     private static final int HEAD_BUFFER = 8 * 1024;
 
     private final Leg client;
     private final InetSocketAddress clientAddress;
     private final GatewayRuntime runtime;
     private final GatewayConfig config;
-    private final HandshakeRelay relay;
+    private final HandshakePolicy handshakes;
     private final Dialer dialer;
     private final Workers workers;
-    private final Watchdog watchdog;
-    private final Consumer<ClientSession> onDone;
+    private final Timekeeper timekeeper;
+    private final Consumer<Handshake> onDone;
     private volatile Socket dialing;
     private volatile Leg upstream;
     private volatile Tunnel tunnel;
     private volatile boolean stopping;
 
-    ClientSession(Leg client, GatewayRuntime runtime, Dialer dialer, Workers workers, Watchdog watchdog,
-                  Consumer<ClientSession> onDone) {
+    Handshake(Leg client, GatewayRuntime runtime, Dialer dialer, Workers workers, Timekeeper timekeeper,
+              Consumer<Handshake> onDone) {
         this.client = client;
         this.clientAddress = client.remote();
         this.runtime = runtime;
         this.config = runtime.config();
-        this.relay = runtime.relay();
+        this.handshakes = runtime.handshakes();
         this.dialer = dialer;
         this.workers = workers;
-        this.watchdog = watchdog;
+        this.timekeeper = timekeeper;
         this.onDone = onDone;
     }
 
@@ -81,16 +82,16 @@ final class ClientSession {
             head = HeadReader.read(client, new RequestHeadParser(config.head()), fromClient,
                     System.nanoTime() + config.timeouts().head().toNanos());
         } catch (HeadParseException e) {
-            client.replyAndClose(relay.malformed(e));
+            ReplyAndLinger.to(client, handshakes.malformed(e));
             return;
         } catch (SocketTimeoutException e) {
-            client.replyAndClose(relay.headTimedOut());
+            ReplyAndLinger.to(client, handshakes.headTimedOut());
             return;
         } catch (EOFException e) {
             return;
         }
-        switch (relay.onRequest(head, clientAddress)) {
-            case Decision.Reply reply -> client.replyAndClose(reply.response());
+        switch (handshakes.onRequest(head, clientAddress)) {
+            case Decision.Reply reply -> ReplyAndLinger.to(client, reply.response());
             case Decision.Forward forward -> forward(forward, fromClient);
         }
     }
@@ -98,7 +99,7 @@ final class ClientSession {
     private void forward(Decision.Forward forward, ByteBuffer early) throws IOException {
         Dialer.Dialed dialed = dialer.dial(forward.candidates(), s -> dialing = s, () -> stopping);
         if (dialed.leg() == null) {
-            client.replyAndClose(relay.connectFailed(dialed.failures()));
+            ReplyAndLinger.to(client, handshakes.connectFailed(dialed.failures()));
             return;
         }
         upstream = dialed.leg();
@@ -112,14 +113,14 @@ final class ClientSession {
             while (true) {
                 ResponseHead response = HeadReader.read(upstream, new ResponseHeadParser(config.head()),
                         fromBackend, deadline);
-                switch (relay.onAnswer(forward, response)) {
+                switch (handshakes.onAnswer(forward, response)) {
                     case Answer.Interim interim -> client.write(interim.head());
                     case Answer.Refuse refuse -> {
-                        refuse(relay.refused(refuse));
+                        refuse(handshakes.refused(refuse));
                         return;
                     }
-                    case Answer.Relay relayed -> {
-                        relayBody(relayed, fromBackend);
+                    case Answer.PassOn passed -> {
+                        passOnBody(passed, fromBackend);
                         return;
                     }
                     case Answer.Switch switched -> {
@@ -129,11 +130,11 @@ final class ClientSession {
                 }
             }
         } catch (HeadParseException e) {
-            refuse(relay.badResponse(e));
+            refuse(handshakes.badResponse(e));
         } catch (SocketTimeoutException e) {
-            refuse(relay.handshakeTimedOut());
+            refuse(handshakes.handshakeTimedOut());
         } catch (IOException e) {
-            refuse(relay.backendClosedEarly()); // FIN (EOF) or RST, before it answered
+            refuse(handshakes.backendClosedEarly()); // FIN (EOF) or RST, before it answered
         }
     }
     // end::serve[]
@@ -147,11 +148,11 @@ final class ClientSession {
     private void openTunnel(Answer.Switch switched, ByteBuffer fromBackend, ByteBuffer fromClient, Backend backend) {
         TunnelStats stats = runtime.connections().tunnelOpened(clientAddress, backend);
         Tunnel t = new Tunnel(client, upstream, stats, runtime, workers, () -> {
-            watchdog.forget(tunnel);
+            timekeeper.forget(tunnel);
             onDone.accept(this);
         });
         tunnel = t;
-        watchdog.watch(t);
+        timekeeper.watch(t);
         if (stopping) {
             t.shutdown();
             return;
@@ -176,25 +177,25 @@ final class ClientSession {
 
     private static boolean carry(Tunnel t, Side from, ByteBuffer bytes, dev.anchor.core.gateway.Flow flow) {
         return !bytes.hasRemaining()
-                || t.forward(from, bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining(), flow);
+                || t.pass(from, bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining(), flow);
     }
 
     /** The backend is of no more use: let it go before lingering on the client. */
     private void refuse(ByteBuffer response) {
         upstream.close();
-        client.replyAndClose(response);
+        ReplyAndLinger.to(client, response);
     }
 
     /** Passes a refused handshake's response body on as it came, until it is complete. */
-    private void relayBody(Answer.Relay relayed, ByteBuffer buffered) throws IOException {
-        client.write(relayed.head());
+    private void passOnBody(Answer.PassOn passed, ByteBuffer buffered) throws IOException {
+        client.write(passed.head());
         upstream.readTimeout(config.timeouts().handshake().toMillis());
         try {
             while (true) {
-                int n = relayed.body().take(buffered);
+                int n = passed.body().take(buffered);
                 client.write(buffered.array(), buffered.position(), n);
                 buffered.position(buffered.position() + n);
-                if (relayed.body().complete()) {
+                if (passed.body().complete()) {
                     break;
                 }
                 buffered.clear();
@@ -210,7 +211,7 @@ final class ClientSession {
             LOG.log(System.Logger.Level.DEBUG, () -> "backend body stalled; closing");
         }
         upstream.close();
-        client.replyAndClose(ByteBuffer.allocate(0));
+        ReplyAndLinger.to(client, ByteBuffer.allocate(0));
     }
 
     /** The gateway is stopping: end the tunnel, or cut the handshake short. */

@@ -4,13 +4,20 @@ import dev.anchor.core.config.TcpOptions;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.nio.NioChannelOption;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketOption;
+import java.nio.channels.SocketChannel;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A leg's {@code tcp.*} configuration as channel options of the transport in use. */
-final class TcpSettings {
-    private TcpSettings() {
+/**
+ * A leg's {@code tcp.*} configuration as channel options of the transport in use, and how the Netty
+ * gateway proves a source address is this host's.
+ */
+final class SocketOptions {
+    private SocketOptions() {
     }
 
     // tag::tcp-options[]
@@ -42,5 +49,12 @@ final class TcpSettings {
     @SuppressWarnings("unchecked")
     private static ChannelOption<Object> nioOption(SocketOption<?> option) {
         return NioChannelOption.of((SocketOption<Object>) option);
+    }
+
+    /** Binds a socket to {@code address} and lets it go: core's probe for the pool's source addresses. */
+    static void probe(InetAddress address) throws IOException {
+        try (SocketChannel c = SocketChannel.open()) {
+            c.bind(new InetSocketAddress(address, 0));
+        }
     }
 }

@@ -18,28 +18,29 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The last handler of a client connection the gateway has answered without a tunnel: a refusal,
- * its own page, or a backend's non-101 answer. Closing a socket with unread input makes the kernel
- * send RST, which can destroy the response before the client reads it; so the response goes out,
- * then FIN, then whatever the client still sends is read and dropped, for at most
- * {@link Linger#TIME} and {@link Linger#BYTES}, and only then the connection closes.
+ * The last handler of a connection the gateway ends politely: a client it answered without a
+ * tunnel (a refusal, its own page, a backend's non-101 answer), or a tunnel's leg that core's plan
+ * says to {@code FINISH}. Closing a socket with unread input makes the kernel send RST, which can
+ * destroy the response before the peer reads it; so the response (or Close frame) goes out, then
+ * FIN, then whatever the peer still sends is read and dropped, for at most {@link Linger#TIME} and
+ * {@link Linger#BYTES}, and only then the connection closes.
  */
-// tag::linger[]
-final class LingerHandler extends ChannelInboundHandlerAdapter {
+// tag::reply-and-linger[]
+final class ReplyAndLinger extends ChannelInboundHandlerAdapter {
     /** Bytes read and dropped so far. Event loop only. */
     private int drained;
     private ScheduledFuture<?> deadline;
 
     /** Replaces every handler of {@code client}'s pipeline, writes {@code response}, and lingers. */
-    static void replyAndClose(Channel client, ByteBuffer response) {
-        replyAndClose(client, Unpooled.wrappedBuffer(response));
+    static void to(Channel client, ByteBuffer response) {
+        to(client, Unpooled.wrappedBuffer(response));
     }
 
-    static void replyAndClose(Channel client, ByteBuf response) {
+    static void to(Channel client, ByteBuf response) {
         ChannelPipeline p = client.pipeline();
-        LingerHandler linger = new LingerHandler();
+        ReplyAndLinger linger = new ReplyAndLinger();
         p.addLast(linger);
-        // last to first, so that a head decoder, removed last, hands what it still holds to us
+        // last to first, so that a head reader, removed last, hands what it still holds to us
         List<String> names = p.names();
         for (int i = names.size() - 1; i >= 0; i--) {
             ChannelHandler h = p.get(names.get(i));
@@ -48,7 +49,7 @@ final class LingerHandler extends ChannelInboundHandlerAdapter {
             }
         }
         client.writeAndFlush(response);
-        Ends.shutdownOutputOnFlush(client).addListener((ChannelFutureListener) sent -> {
+        Leg.shutdownOutputOnFlush(client).addListener((ChannelFutureListener) sent -> {
             if (sent.isSuccess() && !((DuplexChannel) client).isInputShutdown()) {
                 linger.drain(p.context(linger));
             } else {
@@ -56,7 +57,7 @@ final class LingerHandler extends ChannelInboundHandlerAdapter {
             }
         });
     }
-    // end::linger[]
+    // end::reply-and-linger[]
 
     private void drain(ChannelHandlerContext ctx) {
         deadline = ctx.executor().schedule(() -> {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * The head decoder in an {@link EmbeddedChannel}: core's parser does the judging, so these check
  * only the Netty part, which is where the bytes after a head go and how a refusal surfaces.
  */
-class HeadDecoderTest {
+class HeadReaderTest {
     private static final String REQUEST = "GET /chat?x=1 HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\n";
 
     @Test
@@ -57,7 +57,7 @@ class HeadDecoderTest {
     @Test
     void interimAndFinalResponseHeadsInOneBufferComeOutOneByOne() {
         EmbeddedChannel ch = new EmbeddedChannel(
-                new HeadDecoder<>(() -> new ResponseHeadParser(HeadLimits.DEFAULT)), new RemoveDecoderOnFinalHead());
+                new HeadReader<>(() -> new ResponseHeadParser(HeadLimits.DEFAULT)), new RemoveDecoderOnFinalHead());
 
         ch.writeInbound(bytes("HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
                 + "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n"
@@ -81,7 +81,7 @@ class HeadDecoderTest {
 
     @Test
     void aHeadOverTheLimitIsRefusedBeforeItIsBuffered() {
-        EmbeddedChannel ch = new EmbeddedChannel(new HeadDecoder<>(() -> new RequestHeadParser(new HeadLimits(1024, 10))));
+        EmbeddedChannel ch = new EmbeddedChannel(new HeadReader<>(() -> new RequestHeadParser(new HeadLimits(1024, 10))));
         ch.writeInbound(bytes("GET / HTTP/1.1\r\nX-Big: "));
 
         assertThatThrownBy(() -> ch.writeInbound(bytes("a".repeat(2000))))
@@ -89,8 +89,8 @@ class HeadDecoderTest {
         ch.finishAndReleaseAll();
     }
 
-    private static HeadDecoder<RequestHead> requests() {
-        return new HeadDecoder<>(() -> new RequestHeadParser(HeadLimits.DEFAULT));
+    private static HeadReader<RequestHead> requests() {
+        return new HeadReader<>(() -> new RequestHeadParser(HeadLimits.DEFAULT));
     }
 
     private static ByteBuf bytes(String s) {
@@ -111,7 +111,7 @@ class HeadDecoderTest {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ctx.fireChannelRead(msg);
             if (msg instanceof RequestHead) {
-                ctx.pipeline().remove(HeadDecoder.class);
+                ctx.pipeline().remove(HeadReader.class);
             }
         }
     }
@@ -122,7 +122,7 @@ class HeadDecoderTest {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ctx.fireChannelRead(msg);
             if (msg instanceof ResponseHead head && (head.status() == 101 || !head.informational())) {
-                ctx.pipeline().remove(HeadDecoder.class);
+                ctx.pipeline().remove(HeadReader.class);
             }
         }
     }

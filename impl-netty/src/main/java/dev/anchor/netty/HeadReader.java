@@ -22,14 +22,14 @@ import java.util.function.Supplier;
  * <p>A head the parser refuses surfaces as a {@code DecoderException} whose cause is core's
  * {@code HeadParseException}, carrying the status to answer with.
  */
-// tag::head-decoder[]
-final class HeadDecoder<T> extends ByteToMessageDecoder {
+// tag::head-reader[]
+final class HeadReader<T> extends ByteToMessageDecoder {
     private final Supplier<? extends HeadParser<T>> parsers;
     private HeadParser<T> parser;
     /** A head was refused: whatever follows is not read as a head again. */
     private boolean refused;
 
-    HeadDecoder(Supplier<? extends HeadParser<T>> parsers) {
+    HeadReader(Supplier<? extends HeadParser<T>> parsers) {
         this.parsers = parsers;
         this.parser = parsers.get();
     }
@@ -57,4 +57,4 @@ final class HeadDecoder<T> extends ByteToMessageDecoder {
         }
     }
 }
-// end::head-decoder[]
+// end::head-reader[]

@@ -9,15 +9,15 @@ import io.netty.channel.socket.SocketChannel;
 
 /**
  * Sets up each accepted client connection: its options, its place in the gateway's accounting, and
- * the pipeline it starts with, [head decoder, handshake]. The handshake replaces it later with a
+ * the pipeline it starts with, [head reader, handshake]. The handshake replaces it later with a
  * tunnel or a lingering close.
  */
-// tag::initializer[]
+// tag::accept[]
 @ChannelHandler.Sharable
-final class ClientInitializer extends ChannelInitializer<SocketChannel> {
+final class Acceptor extends ChannelInitializer<SocketChannel> {
     private final GatewayContext gateway;
 
-    ClientInitializer(GatewayContext gateway) {
+    Acceptor(GatewayContext gateway) {
         this.gateway = gateway;
     }
 
@@ -32,8 +32,8 @@ final class ClientInitializer extends ChannelInitializer<SocketChannel> {
             return;
         }
         gateway.configure(ch, gateway.clientOptions());
-        ch.pipeline().addLast("head", new HeadDecoder<>(() -> new RequestHeadParser(gateway.config().head())));
+        ch.pipeline().addLast("head", new HeadReader<>(() -> new RequestHeadParser(gateway.config().head())));
         ch.pipeline().addLast("handshake", new HandshakeHandler(gateway));
     }
 }
-// end::initializer[]
+// end::accept[]

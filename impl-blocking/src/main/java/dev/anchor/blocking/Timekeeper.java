@@ -9,21 +9,21 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps time for every tunnel: idleness, stalled writes and heartbeats. A pump cannot do this
+ * Keeps time for every tunnel: idleness, stalled writes and heartbeats. A relay cannot do this
  * itself: it is blocked in a read that only its own peer can end, or in a write that only the
  * other peer can; when one direction has finished and the other is stuck writing, no thread of
  * the tunnel is awake to notice. So one thread for the whole gateway looks at every tunnel a few
  * times per period and acts on what is due. It never writes to a socket itself: a write can block,
  * and this thread must not.
  */
-// tag::watchdog[]
-final class Watchdog implements AutoCloseable {
+// tag::timekeeper[]
+final class Timekeeper implements AutoCloseable {
     private final Set<Tunnel> tunnels = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
 
-    Watchdog(GatewayConfig config) {
+    Timekeeper(GatewayConfig config) {
         this.timer = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("anchor-blocking-watchdog").daemon(true).factory());
+                Thread.ofPlatform().name("anchor-blocking-timekeeper").daemon(true).factory());
         long tick = Math.clamp(shortestPeriod(config).toMillis() / 4, 10, 1_000);
         timer.scheduleWithFixedDelay(this::sweep, tick, tick, TimeUnit.MILLISECONDS);
     }
@@ -42,9 +42,9 @@ final class Watchdog implements AutoCloseable {
             t.check(now);
         }
     }
-    // end::watchdog[]
+    // end::timekeeper[]
 
-    /** The shortest time the watchdog has to keep: its sweeps come four times as often. */
+    /** The shortest time the timekeeper has to keep: its sweeps come four times as often. */
     private static Duration shortestPeriod(GatewayConfig config) {
         Duration shortest = config.timeouts().write();
         if (config.timeouts().idleEnabled()) {
@@ -76,8 +76,8 @@ final class Watchdog implements AutoCloseable {
             }
         }
         if (!timer.isTerminated()) {
-            System.getLogger(Watchdog.class.getName()).log(System.Logger.Level.WARNING,
-                    "the watchdog's last sweep is still running 5 s after the stop");
+            System.getLogger(Timekeeper.class.getName()).log(System.Logger.Level.WARNING,
+                    "the timekeeper's last sweep is still running 5 s after the stop");
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

@@ -14,9 +14,9 @@ import io.netty.channel.socket.DuplexChannel;
  * waits for the bytes already written to be flushed first (an empty write completes only after
  * every write before it); abort's whole point is not to.
  */
-// tag::ends[]
-final class Ends {
-    private Ends() {
+// tag::leg-endings[]
+final class Leg {
+    private Leg() {
     }
 
     /**
@@ -47,4 +47,4 @@ final class Ends {
         ch.close();
     }
 }
-// end::ends[]
+// end::leg-endings[]

@@ -21,13 +21,13 @@ import java.util.Optional;
  * becomes. The implementations only move the bytes; they never decide a status themselves, so
  * all three answer the same input the same way and count it under the same metric.
  */
-// tag::relay-request[]
-public final class HandshakeRelay {
+// tag::handshake-request[]
+public final class HandshakePolicy {
     private final Router router;
     private final AdminEndpoints admin;
     private final GatewayMetrics metrics;
 
-    HandshakeRelay(Router router, AdminEndpoints admin, GatewayMetrics metrics) {
+    HandshakePolicy(Router router, AdminEndpoints admin, GatewayMetrics metrics) {
         this.router = router;
         this.admin = admin;
         this.metrics = metrics;
@@ -53,14 +53,14 @@ public final class HandshakeRelay {
         return new Decision.Forward(route.get(), route.get().balancer().order(route.get().pool(), client),
                 upstream, upstream.render());
     }
-    // end::relay-request[]
+    // end::handshake-request[]
 
     /** The backend's response head has arrived. */
     public Answer onAnswer(Decision.Forward forward, ResponseHead response) {
         Answer answer = BackendAnswer.judge(forward.upstreamHead(), response);
         switch (answer) {
             case Answer.Switch s -> metrics.handshake("switched", 101);
-            case Answer.Relay r -> metrics.handshake("relayed", r.status());
+            case Answer.PassOn r -> metrics.handshake("passed_on", r.status());
             case Answer.Refuse r -> metrics.handshake("rejected", r.rejection().status());
             case Answer.Interim i -> { }
         }

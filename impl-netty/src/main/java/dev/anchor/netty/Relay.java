@@ -40,7 +40,7 @@ import java.util.List;
  * report a slice released too often or not at all.
  */
 // tag::relay[]
-final class RelayHandler extends ChannelInboundHandlerAdapter {
+final class Relay extends ChannelInboundHandlerAdapter {
     private final Tunnel tunnel;
     /** The leg this handler reads from. */
     private final Side side;
@@ -61,7 +61,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     private boolean finWaiting;
     private ChannelHandlerContext ctx;
 
-    RelayHandler(Tunnel tunnel, Side side, Channel peer, Flow flow) {
+    Relay(Tunnel tunnel, Side side, Channel peer, Flow flow) {
         this.tunnel = tunnel;
         this.side = side;
         this.peer = peer;
