@@ -58,8 +58,9 @@ final class Dialer {
                     socket.bind(source.get());
                 }
                 socket.connect(a.backend().address(), timeoutMillis);
+                Leg leg = new Leg(socket, a::closed); // throws if a stop closed the socket meanwhile: a failure
                 a.connected();
-                return new Dialed(new Leg(socket, a::closed), a.backend(), plan.failures());
+                return new Dialed(leg, a.backend(), plan.failures());
             } catch (IOException | RuntimeException e) { // an option this platform refuses ends the try too
                 a.failed(e); // a slot the kernel refused is set aside, whatever the close below does
                 closeQuietly(socket);

@@ -107,8 +107,8 @@ final class MiniSession {
                     s.bind(a.bindAddress().get());
                 }
                 s.connect(a.backend().address(), (int) config.timeouts().connect().toMillis());
-                a.connected();
                 upstream = gateway.leg(s, released);
+                a.connected();
                 backend = a.backend();
                 break;
             } catch (IOException e) {
