@@ -17,22 +17,33 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.opentest4j.TestAbortedException;
 
 /**
  * What one test starts: backends, the gateway under test and clients. On close it shuts the peers
- * first, then requires the gateway's own counts to come back to zero (a leak fails the test that
- * caused it), then stops the gateway and the backends.
+ * first, then requires the gateway to hold no connection (a leak fails the test that caused it),
+ * then stops the gateway and the backends. It also holds the rule to what it declares: a setting or
+ * an endpoint the rule uses must be among the capabilities the rule names.
  */
 public final class Fixture implements AutoCloseable {
+    /** The deadlines every fixture's configuration has unless a rule changes them. */
+    static final Duration HEAD_TIMEOUT = Duration.ofSeconds(2);
+
     private final Subject subject;
+    private final Rule rule;
+    private final Set<Capability> offeredChecks = EnumSet.noneOf(Capability.class);
     private final Deque<AutoCloseable> clients = new ArrayDeque<>();
     private final Deque<AutoCloseable> backends = new ArrayDeque<>();
     private final List<Gateway> gateways = new ArrayList<>();
 
-    Fixture(Subject subject) {
+    Fixture(Subject subject, Rule rule) {
         this.subject = subject;
+        this.rule = rule;
     }
 
     public EchoServer echo() throws InterruptedException {
@@ -58,16 +69,57 @@ public final class Fixture implements AutoCloseable {
     public GatewayConfig.Builder config(InetSocketAddress... backends) {
         GatewayConfig.Builder b = GatewayConfig.builder()
                 .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                .headTimeout(Duration.ofSeconds(2))
+                .headTimeout(HEAD_TIMEOUT)
                 .connectTimeout(Duration.ofSeconds(1))
                 .handshakeTimeout(Duration.ofSeconds(2));
         return backends.length == 0 ? b : b.route("/", BalancerKind.ROUND_ROBIN, List.of(backends));
     }
 
     public Gateway gateway(GatewayConfig config) throws IOException {
-        Gateway g = subject.provider().start(config);
+        for (Capability used : Capabilities.usedBy(config)) {
+            uses(used);
+        }
+        Gateway g = subject.target().start(config);
         gateways.add(g);
-        return g;
+        return new Checked(g, this);
+    }
+
+    /**
+     * Fails the rule if it uses a capability it does not declare (a fault of the suite, caught on
+     * Anchor's own implementations, which have them all).
+     */
+    void uses(Capability capability) {
+        if (rule != null && !rule.needs().contains(capability) && !offeredChecks.contains(capability)) {
+            throw new AssertionError("the suite's rule " + rule.id() + " uses the capability " + capability.key()
+                    + " without declaring it in Rule");
+        }
+        if (!subject.target().capabilities().contains(capability)) {
+            throw new TestAbortedException("unsupported: " + subject.name() + " does not declare " + capability.key());
+        }
+    }
+
+    /** A check the rule adds where the target offers {@code capability}, and does without elsewhere. */
+    public void whereOffered(Capability capability, Check check) throws Exception {
+        if (!subject.target().capabilities().contains(capability)) {
+            return;
+        }
+        offeredChecks.add(capability);
+        try {
+            check.run();
+        } finally {
+            offeredChecks.remove(capability);
+        }
+    }
+
+    public interface Check {
+        void run() throws Exception;
+    }
+
+    /** For a helper that reads a gateway's endpoint: the fixture that started it checks the rule declares it. */
+    public static void uses(Gateway gateway, Capability capability) {
+        if (gateway instanceof Checked c) {
+            c.fixture.uses(capability);
+        }
     }
 
     public Gateway gateway(InetSocketAddress... backends) throws IOException {
@@ -97,14 +149,22 @@ public final class Fixture implements AutoCloseable {
         return track(clients, WsClient.open(gateway.address(), path, subprotocols, headers));
     }
 
-    /** Waits until the gateway holds no connection and no tunnel. */
-    public static void awaitIdle(Gateway gateway, String after) {
-        Await.until("the gateway to hold no connection " + after, TestTime.PROMPT, gateway::status,
-                Fixture::idle);
+    /** The connections the gateway holds, in words (its own counts, or its process's sockets); empty if none. */
+    public Optional<String> held(Gateway gateway) {
+        return subject.target().held(gateway instanceof Checked c ? c.gateway : gateway);
     }
 
-    static boolean idle(GatewayStatus s) {
-        return s.clientConnections() == 0 && s.upstreamConnections() == 0 && s.tunnels() == 0;
+    /** Its status where the target reports one: for a check the rule adds when it can, not one it rests on. */
+    public Optional<GatewayStatus> reported(Gateway gateway) {
+        boolean reports = subject.target().capabilities().contains(Capability.STATUS);
+        return reports ? Optional.of((gateway instanceof Checked c ? c.gateway : gateway).status()) : Optional.empty();
+    }
+
+    /** Waits until the gateway holds no connection and no tunnel. */
+    public void awaitIdle(Gateway gateway, String after) {
+        Gateway g = gateway instanceof Checked c ? c.gateway : gateway;
+        Await.until("the gateway to hold no connection " + after, TestTime.PROMPT,
+                () -> subject.target().held(g), Optional::isEmpty);
     }
 
     private static <T extends AutoCloseable> T track(Deque<AutoCloseable> list, T resource) {
@@ -126,9 +186,8 @@ public final class Fixture implements AutoCloseable {
             try {
                 g.close();
                 // and nothing may be left once it says it has stopped
-                if (!idle(g.status())) {
-                    problems.add(new AssertionError("after close() the gateway still counts " + g.status()));
-                }
+                subject.target().held(g).ifPresent(held ->
+                        problems.add(new AssertionError("after close() the gateway still holds " + held)));
             } catch (RuntimeException e) {
                 problems.add(e);
             }
@@ -147,6 +206,30 @@ public final class Fixture implements AutoCloseable {
             } catch (Exception e) {
                 problems.add(e);
             }
+        }
+    }
+
+    /** The gateway a rule sees: reading its status is a capability the rule must declare. */
+    private record Checked(Gateway gateway, Fixture fixture) implements Gateway {
+        @Override
+        public String implementation() {
+            return gateway.implementation();
+        }
+
+        @Override
+        public InetSocketAddress address() {
+            return gateway.address();
+        }
+
+        @Override
+        public GatewayStatus status() {
+            fixture.uses(Capability.STATUS);
+            return gateway.status();
+        }
+
+        @Override
+        public void close() {
+            gateway.close();
         }
     }
 }

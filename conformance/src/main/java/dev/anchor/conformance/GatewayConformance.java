@@ -7,6 +7,8 @@ import dev.anchor.conformance.rules.IsolationRules;
 import dev.anchor.conformance.rules.SetupRules;
 import dev.anchor.conformance.rules.TunnelRules;
 import dev.anchor.conformance.rules.UpgradeRules;
+import dev.anchor.conformance.targets.InProcessTarget;
+import dev.anchor.conformance.targets.Target;
 import dev.anchor.core.gateway.GatewayProvider;
 import java.util.Map;
 import org.junit.jupiter.api.ClassOrderer;
@@ -25,6 +27,9 @@ import org.junit.jupiter.api.TestClassOrder;
  * }
  * }</pre>
  *
+ * A gateway that is not Java code is a process described by a target file; its subclass overrides
+ * {@link #target()} instead, or {@code anchor conform --target FILE} runs {@link TargetFileConformance}.
+ *
  * The groups run in order, SETUP first, so a wiring fault shows as a SETUP failure rather than as
  * fifty protocol failures.
  */
@@ -32,8 +37,15 @@ import org.junit.jupiter.api.TestClassOrder;
 @TestClassOrder(ClassOrderer.OrderAnnotation.class)
 public abstract class GatewayConformance {
 
-    /** Starts the gateway under test from a configuration the suite writes. */
-    protected abstract GatewayProvider provider();
+    /** Starts the gateway under test, in this JVM, from a configuration the suite writes. */
+    protected GatewayProvider provider() {
+        throw new IllegalStateException(getClass().getName() + " overrides neither provider() nor target()");
+    }
+
+    /** The gateway under test and what it declares; by default {@link #provider()} in this JVM. */
+    protected Target target() {
+        return new InProcessTarget(name(), provider());
+    }
 
     /** Rules not met yet, each with its reason: they are skipped by name, never hidden. */
     protected Map<Rule, String> unmet() {
@@ -46,7 +58,8 @@ public abstract class GatewayConformance {
     }
 
     private Subject subject() {
-        return new Subject(name(), provider(), unmet());
+        Target target = target();
+        return new Subject(target.name(), target, unmet());
     }
 
     @Nested @Order(1) @DisplayName("SETUP")

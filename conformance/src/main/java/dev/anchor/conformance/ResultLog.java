@@ -2,6 +2,7 @@ package dev.anchor.conformance;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.anchor.conformance.report.Results;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,38 +14,38 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Collects each rule's verdict per implementation and, when the test run ends, writes one JSON
- * file per implementation ({@code target/conformance/<name>.json}) for the docs' matrix.
+ * Collects each rule's verdict per target and, when the test run ends, writes one JSON file per
+ * target ({@code target/conformance/<name>.json}) for the docs' matrix and {@code anchor conform}'s
+ * report.
  */
 final class ResultLog implements AutoCloseable {
-    static final Path DIRECTORY = Path.of(System.getProperty("anchor.conformance.results", "target/conformance"));
-
-    record Result(String rule, String strength, String statement, String verdict, String detail, long millis) {
+    /** {@code -Danchor.conformance.results=DIR}, read when the run ends. */
+    static Path directory() {
+        return Path.of(System.getProperty("anchor.conformance.results", "target/conformance"));
     }
 
-    record Report(String implementation, String java, List<Result> results) {
-    }
+    private final Map<String, List<Results.Result>> byImplementation = new ConcurrentHashMap<>();
 
-    private final Map<String, List<Result>> byImplementation = new ConcurrentHashMap<>();
-
-    void add(String implementation, Rule rule, Verdict verdict, String detail, long millis) {
+    void add(String implementation, Rule rule, Verdict verdict, String detail, long millis, boolean expected) {
         byImplementation.computeIfAbsent(implementation, k -> java.util.Collections.synchronizedList(new ArrayList<>()))
-                .add(new Result(rule.id(), rule.strength().label(), rule.statement(), verdict.label(), detail, millis));
+                .add(new Results.Result(rule.id(), rule.strength().label(), rule.basis().text(), rule.statement(),
+                        verdict.label(), detail, millis, expected));
     }
 
     @Override
     public void close() {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Path directory = directory();
         try {
-            Files.createDirectories(DIRECTORY);
-            for (Map.Entry<String, List<Result>> e : byImplementation.entrySet()) {
-                List<Result> sorted = new ArrayList<>(e.getValue());
-                sorted.sort(Comparator.comparing(Result::rule));
-                json.writeValue(DIRECTORY.resolve(e.getKey() + ".json").toFile(),
-                        new Report(e.getKey(), Runtime.version().toString(), sorted));
+            Files.createDirectories(directory);
+            for (Map.Entry<String, List<Results.Result>> e : byImplementation.entrySet()) {
+                List<Results.Result> sorted = new ArrayList<>(e.getValue());
+                sorted.sort(Comparator.comparing(Results.Result::rule));
+                json.writeValue(directory.resolve(e.getKey() + ".json").toFile(),
+                        new Results(e.getKey(), Runtime.version().toString(), sorted));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write conformance results to " + DIRECTORY, e);
+            throw new UncheckedIOException("cannot write conformance results to " + directory, e);
         }
     }
 }

@@ -1,9 +1,14 @@
 package dev.anchor.conformance;
 
+import dev.anchor.conformance.targets.Expectations;
+import dev.anchor.conformance.targets.Target;
 import java.io.EOFException;
 import java.lang.reflect.Method;
 import java.net.SocketTimeoutException;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -14,19 +19,26 @@ import org.junit.jupiter.api.extension.TestWatcher;
 import org.opentest4j.TestAbortedException;
 
 /**
- * Applies the catalogue to each test: skips a rule its implementation declared unmet (with the
- * reason, so it shows), turns a failed optional rule into a visible "not met" instead of a broken
- * build, and files every verdict in the {@link ResultLog}.
+ * Applies the catalogue to each test and grades it, as Autobahn grades its cases. A rule the
+ * subject declared unmet is skipped with its reason; one needing a capability its target does not
+ * declare is UNSUPPORTED. Anchor's own implementations must pass every rule. Another gateway that
+ * breaks a rule gets the grade of the rule's basis: FAIL for a MUST or a required design choice,
+ * NON-STRICT for a SHOULD, INFORMATIONAL where the RFCs leave the behaviour open. A FAIL its
+ * expectations file lists, with a source, is recorded and does not break the build; any other
+ * FAIL does, and so does a listed FAIL that passes. Every verdict is filed in the {@link ResultLog}.
  */
 public final class RuleExtension implements ExecutionCondition, BeforeTestExecutionCallback,
         AfterTestExecutionCallback, TestExecutionExceptionHandler, TestWatcher {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(RuleExtension.class);
     private static final String START = "start";
     private static final String MILLIS = "millis";
-    private static final String NOT_MET = "notMet";
+    private static final String GRADE = "grade";
+    static final String UNSUPPORTED = "unsupported: ";
 
-    /** {@code -Danchor.conformance.rules=UPG,TUN-05}: run only these groups and rules. */
-    static final RuleSelection SELECTION = RuleSelection.parse(System.getProperty("anchor.conformance.rules", ""));
+    /** {@code -Danchor.conformance.rules=UPG,TUN-05}: run only these groups and rules (read at each use, for anchor conform). */
+    static RuleSelection selection() {
+        return RuleSelection.parse(System.getProperty("anchor.conformance.rules", ""));
+    }
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
@@ -35,13 +47,25 @@ public final class RuleExtension implements ExecutionCondition, BeforeTestExecut
         if (rule.isEmpty() || subject.isEmpty()) {
             return ConditionEvaluationResult.enabled("not a rule test");
         }
-        if (!SELECTION.includes(rule.get())) {
+        if (!selection().includes(rule.get())) {
             return ConditionEvaluationResult.disabled(rule.get().id() + " not selected by anchor.conformance.rules");
         }
         String reason = subject.get().unmet().get(rule.get());
-        return reason == null
+        if (reason != null) {
+            return ConditionEvaluationResult.disabled(rule.get().id() + " not met by " + subject.get().name() + ": " + reason);
+        }
+        Target target = subject.get().target();
+        Optional<String> unavailable = target.unavailable();
+        if (unavailable.isPresent()) {
+            return ConditionEvaluationResult.disabled(subject.get().name() + " cannot run here: " + unavailable.get());
+        }
+        Set<Capability> missing = EnumSet.noneOf(Capability.class);
+        missing.addAll(rule.get().needs());
+        missing.removeAll(target.capabilities());
+        return missing.isEmpty()
                 ? ConditionEvaluationResult.enabled(rule.get().id() + " applies")
-                : ConditionEvaluationResult.disabled(rule.get().id() + " not met by " + subject.get().name() + ": " + reason);
+                : ConditionEvaluationResult.disabled(UNSUPPORTED + subject.get().name() + " does not declare "
+                        + missing.stream().map(Capability::key).collect(Collectors.joining(", ")));
     }
 
     @Override
@@ -55,18 +79,42 @@ public final class RuleExtension implements ExecutionCondition, BeforeTestExecut
         if (start != null) {
             context.getStore(NS).put(MILLIS, (System.nanoTime() - start) / 1_000_000);
         }
+        Optional<Rule> rule = rule(context);
+        Optional<Subject> subject = subject(context);
+        if (rule.isPresent() && subject.isPresent() && context.getExecutionException().isEmpty()
+                && rule.get().strength() != Strength.STOCHASTIC) {
+            subject.get().target().expectations().of(rule.get())
+                    .filter(d -> d.verdict() == Verdict.FAIL)
+                    .ifPresent(d -> {
+                        throw new AssertionError(rule.get().id() + " passed, but the expectations of "
+                                + subject.get().name() + " list it as FAIL (" + d.why() + "): correct the expectations");
+                    });
+        }
     }
 
     @Override
     public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
         failure = asVerdict(failure);
         Optional<Rule> rule = rule(context);
-        if (rule.isPresent() && rule.get().strength() == Strength.OPTIONAL
-                && !(failure instanceof TestAbortedException)) {
-            context.getStore(NS).put(NOT_MET, Boolean.TRUE);
-            throw new TestAbortedException("optional rule " + rule.get().id() + " not met: " + failure, failure);
+        Optional<Subject> subject = subject(context);
+        if (failure instanceof TestAbortedException aborted && aborted.getMessage() != null
+                && aborted.getMessage().startsWith(UNSUPPORTED)) {
+            context.getStore(NS).put(GRADE, Verdict.UNSUPPORTED);
+            throw failure;
         }
-        throw failure;
+        // only a rule's own verdict is graded; anything else is a fault to see, not a grade
+        if (rule.isEmpty() || subject.isEmpty() || !subject.get().target().graded()
+                || !(failure instanceof AssertionError)) {
+            throw failure;
+        }
+        Verdict grade = rule.get().basis().whenBroken();
+        Optional<Expectations.Divergence> expected = subject.get().target().expectations().of(rule.get());
+        if (grade == Verdict.FAIL && expected.filter(d -> d.verdict() == Verdict.FAIL).isEmpty()) {
+            throw failure;
+        }
+        context.getStore(NS).put(GRADE, grade);
+        String why = expected.map(d -> " (as expected: " + d.why() + "; " + d.source() + ")").orElse("");
+        throw new TestAbortedException(grade.label() + why + ": " + failure.getMessage(), failure);
     }
 
     /**
@@ -96,26 +144,27 @@ public final class RuleExtension implements ExecutionCondition, BeforeTestExecut
 
     @Override
     public void testAborted(ExtensionContext context, Throwable cause) {
-        boolean notMet = Boolean.TRUE.equals(context.getStore(NS).get(NOT_MET, Boolean.class));
-        record(context, notMet ? Verdict.NOT_MET : Verdict.SKIPPED, String.valueOf(cause.getMessage()));
+        Verdict grade = context.getStore(NS).get(GRADE, Verdict.class);
+        record(context, grade == null ? Verdict.SKIPPED : grade, String.valueOf(cause.getMessage()));
     }
 
     @Override
     public void testDisabled(ExtensionContext context, Optional<String> reason) {
-        if (rule(context).map(SELECTION::includes).orElse(true)) {
-            record(context, Verdict.SKIPPED, reason.orElse(""));
+        if (rule(context).map(selection()::includes).orElse(true)) {
+            String why = reason.orElse("");
+            record(context, why.startsWith(UNSUPPORTED) ? Verdict.UNSUPPORTED : Verdict.SKIPPED, why);
         }
     }
 
     private static void record(ExtensionContext context, Verdict verdict, String detail) {
         Optional<Rule> rule = rule(context);
-        Optional<String> name = subject(context).map(Subject::name)
-                .or(() -> context.getParent().flatMap(RuleExtension::subjectName));
-        if (rule.isEmpty() || name.isEmpty()) {
+        Optional<Subject> subject = subject(context).or(() -> context.getParent().flatMap(RuleExtension::subjectOf));
+        if (rule.isEmpty() || subject.isEmpty()) {
             return;
         }
         Long millis = context.getStore(NS).get(MILLIS, Long.class);
-        log(context).add(name.get(), rule.get(), verdict, detail, millis == null ? 0 : millis);
+        boolean expected = subject.get().target().expectations().of(rule.get()).isPresent();
+        log(context).add(subject.get().name(), rule.get(), verdict, detail, millis == null ? 0 : millis, expected);
     }
 
     private static ResultLog log(ExtensionContext context) {
@@ -136,11 +185,11 @@ public final class RuleExtension implements ExecutionCondition, BeforeTestExecut
                 .map(i -> ((RuleGroup) i).subject());
     }
 
-    /** A disabled test has no instance; its subject's name is found through the suite class. */
-    private static Optional<String> subjectName(ExtensionContext context) {
+    /** A disabled test has no instance; its subject is found through the suite class. */
+    private static Optional<Subject> subjectOf(ExtensionContext context) {
         return context.getTestInstance()
                 .filter(RuleGroup.class::isInstance)
-                .map(i -> ((RuleGroup) i).subject().name())
-                .or(() -> context.getParent().flatMap(RuleExtension::subjectName));
+                .map(i -> ((RuleGroup) i).subject())
+                .or(() -> context.getParent().flatMap(RuleExtension::subjectOf));
     }
 }

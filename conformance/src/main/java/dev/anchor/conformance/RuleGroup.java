@@ -3,6 +3,7 @@ package dev.anchor.conformance;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,8 +28,9 @@ public abstract class RuleGroup {
     }
 
     @BeforeEach
-    final void openFixture() {
-        fx = new Fixture(subject);
+    final void openFixture(TestInfo test) {
+        fx = new Fixture(subject, test.getTestMethod().map(m -> m.getAnnotation(Conforms.class))
+                .map(Conforms::value).orElse(null));
     }
 
     @AfterEach

@@ -2,13 +2,21 @@ package dev.anchor.conformance;
 
 import java.util.Locale;
 
-/** The outcome of one rule for one implementation, as the results file and the matrix show it. */
+/**
+ * The grade of one rule for one target, as Autobahn|Testsuite grades its cases, in the results file
+ * and the matrix.
+ */
 public enum Verdict {
     PASS,
+    /** A MUST, or a rule Anchor requires of every gateway, is broken. */
     FAIL,
-    /** An optional rule the gateway does not meet. */
-    NOT_MET,
-    /** Declared unmet by the implementation, with a reason. */
+    /** A SHOULD is not met. */
+    NON_STRICT,
+    /** The target does not declare a capability the rule needs. */
+    UNSUPPORTED,
+    /** The RFCs leave the behaviour open: what the target did is recorded. */
+    INFORMATIONAL,
+    /** Declared unmet by the subject, with a reason, or its precondition is missing on this machine. */
     SKIPPED;
 
     public String label() {

@@ -51,6 +51,20 @@ class RuleCatalogueTest {
     }
 
     @Test
+    void everyRuleSaysWhatItRestsOn() {
+        for (Rule r : Rule.values()) {
+            assertThat(r.basis().source()).as(r.id()).isNotBlank();
+            if (r.basis().kind() == Basis.Kind.MUST || r.basis().kind() == Basis.Kind.SHOULD) {
+                assertThat(r.basis().source()).as("%s rests on an RFC, so it names one", r.id()).contains("RFC");
+            }
+        }
+        assertThat(Rule.ERR_21.basis().kind()).as("dot-segments: the issue's own example of a design choice")
+                .isEqualTo(Basis.Kind.OPEN);
+        assertThat(Rule.UPG_17.basis().whenBroken()).as("RFC 9110 section 15.2: a proxy MUST forward 1xx")
+                .isEqualTo(Verdict.FAIL);
+    }
+
+    @Test
     void titlesCarryIdAndStrength() {
         assertThat(Rule.UPG_03.title()).startsWith("UPG-03 required: ");
     }

@@ -34,7 +34,7 @@ class SuiteSelfTest {
     @TestFactory
     Stream<DynamicTest> eachBugFailsItsRule() {
         return Arrays.stream(Bug.values())
-                .filter(bug -> bug != Bug.NONE && RuleExtension.SELECTION.includes(bug.caughtBy()))
+                .filter(bug -> bug != Bug.NONE && RuleExtension.selection().includes(bug.caughtBy()))
                 .flatMap(bug -> Stream.of(
                         DynamicTest.dynamicTest("without a bug, " + bug.caughtBy().id() + " passes",
                                 () -> expect(Bug.NONE, bug.caughtBy(), true)),

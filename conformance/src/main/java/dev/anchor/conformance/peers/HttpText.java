@@ -86,4 +86,18 @@ public final class HttpText {
         }
         return fields;
     }
+
+    /**
+     * Each field name, in lower case, with its values in the order they came: what RFC 9110
+     * section 5.3 says a message means, since names are case-insensitive and only the order of
+     * lines with the same name carries meaning.
+     */
+    public static Map<String, List<String>> byName(List<Map.Entry<String, String>> fields) {
+        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, String> f : fields) {
+            out.computeIfAbsent(f.getKey().toLowerCase(java.util.Locale.ROOT), k -> new java.util.ArrayList<>())
+                    .add(f.getValue());
+        }
+        return out;
+    }
 }

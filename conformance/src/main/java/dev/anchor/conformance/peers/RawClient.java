@@ -94,6 +94,39 @@ public final class RawClient extends Connection {
         return parse(head.head(), readExactly(length));
     }
 
+    /**
+     * Reads a chunked body and returns its content. The chunking itself, extensions and trailers
+     * included, belongs to the hop (RFC 9112 section 7): an intermediary may chunk anew.
+     */
+    public byte[] readChunkedContent() throws IOException {
+        java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream();
+        while (true) {
+            String sizeLine = readLine();
+            int semicolon = sizeLine.indexOf(';');
+            int size = Integer.parseInt((semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim(), 16);
+            if (size == 0) {
+                while (!readLine().isEmpty()) {
+                    // a trailer field
+                }
+                return content.toByteArray();
+            }
+            content.write(readExactly(size));
+            readLine();
+        }
+    }
+
+    private String readLine() throws IOException {
+        StringBuilder line = new StringBuilder();
+        while (true) {
+            char c = (char) (readExactly(1)[0] & 0xff);
+            if (c == '\n') {
+                int end = line.length();
+                return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
+            }
+            line.append(c);
+        }
+    }
+
     private static RawResponse parse(byte[] head, byte[] body) {
         List<String> lines = HttpText.lines(head);
         String[] start = lines.get(0).split(" ", 3);

@@ -17,11 +17,11 @@ import dev.anchor.conformance.TestTime;
 import dev.anchor.conformance.netns.KernelRangeProbe;
 import dev.anchor.conformance.netns.Netns;
 import dev.anchor.conformance.peers.BackendConnection;
+import dev.anchor.conformance.targets.StartRefused;
 import dev.anchor.conformance.peers.Frame;
 import dev.anchor.conformance.peers.RawClient;
 import dev.anchor.conformance.peers.RawResponse;
 import dev.anchor.conformance.peers.ScriptedBackend;
-import dev.anchor.core.config.ConfigException;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.config.PortRange;
 import dev.anchor.core.config.UpstreamSource;
@@ -362,7 +362,7 @@ public abstract class CapacityRules extends RuleGroup {
                 .build();
 
         assertThatThrownBy(() -> fx.gateway(config))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(StartRefused.class)
                 .hasMessageContaining("upstream.addresses")
                 .hasMessageContaining("203.0.113.7");
         assertThat(backend.connections()).isZero();

@@ -52,7 +52,7 @@ public abstract class SetupRules extends RuleGroup {
         Gateway gateway = fx.gateway(echo.address());
 
         assertThat(gateway.address().getPort()).as("the real listen port").isPositive();
-        assertThat(gateway.implementation()).isEqualTo(subject().provider().name());
+        assertThat(gateway.implementation()).isEqualTo(subject().target().implementation());
         try (Socket s = new Socket(gateway.address().getAddress(), gateway.address().getPort())) {
             assertThat(s.isConnected()).isTrue();
         }
@@ -84,7 +84,6 @@ public abstract class SetupRules extends RuleGroup {
         RawResponse offeringH2c = jdkStyle.readResponse();
 
         assertThat(r.status()).isEqualTo(200);
-        assertThat(r.bodyText()).isEqualTo("ok\n");
         assertThat(offeringH2c.status()).as("a health checker offering h2c, as the JDK's HttpClient does").isEqualTo(200);
         assertThat(backend.connections()).as("backend connections").isZero();
     }
@@ -142,8 +141,7 @@ public abstract class SetupRules extends RuleGroup {
         assertThat(halfClosed.awaitEnd(TestTime.PROMPT)).as("half-closed tunnel's client leg").isNotEqualTo(Ending.OPEN);
         assertThatThrownBy(() -> new Socket(gateway.address().getAddress(), gateway.address().getPort()).close())
                 .isInstanceOf(ConnectException.class);
-        assertThat(gateway.status().clientConnections() + gateway.status().upstreamConnections()
-                + gateway.status().tunnels()).as("counts once close() has returned").isZero();
+        assertThat(fx.held(gateway)).as("connections held once close() has returned").isEmpty();
     }
 
     @Test
@@ -196,9 +194,7 @@ public abstract class SetupRules extends RuleGroup {
             }
             String round_ = "round " + round + " of seed " + seed;
             assertThat(took).as("close() in %s", round_).isLessThan(Duration.ofSeconds(10));
-            GatewayStatus after = gateway.status();
-            assertThat(after.clientConnections() + after.upstreamConnections() + after.tunnels())
-                    .as("counts once close() returned, %s: %s", round_, after).isZero();
+            assertThat(fx.held(gateway)).as("connections held once close() returned, %s", round_).isEmpty();
             assertThatThrownBy(() -> new Socket(gateway.address().getAddress(), gateway.address().getPort()).close())
                     .as("the listen port after close(), %s", round_).isInstanceOf(ConnectException.class);
         }

@@ -266,9 +266,10 @@ public abstract class TunnelRules extends RuleGroup {
         Background.await(drain, 6);
         Background.await(flood);
 
-        assertThat(peak(gateway, held)).as("the gateway's peak of bytes held")
-                .isPositive() // it does count what it holds
-                .isLessThanOrEqualTo(MEMORY_BOUND);
+        assertThat(peak(gateway, held)).as("the gateway's peak of bytes held").isLessThanOrEqualTo(MEMORY_BOUND);
+        if (fx.reported(gateway).isPresent()) {
+            assertThat(peak(gateway, held)).as("the gateway counts what it holds").isPositive();
+        }
     }
 
     @Test
@@ -327,8 +328,7 @@ public abstract class TunnelRules extends RuleGroup {
         assertThat(t.client.awaitEnd(TestTime.PROMPT)).isEqualTo(Ending.EOF);
         t.client.close();
 
-        Await.until("the gateway to release both legs", TestTime.PROMPT, t.gateway::status,
-                s -> s.clientConnections() == 0 && s.upstreamConnections() == 0 && s.tunnels() == 0);
+        fx.awaitIdle(t.gateway, "once both directions are done");
     }
 
     @Test
@@ -400,7 +400,7 @@ public abstract class TunnelRules extends RuleGroup {
      * Waits until a writer pushing into a reader that reads nothing stops making progress (the
      * gateway stopped taking bytes), failing at once if the gateway holds more than the bound.
      */
-    static void awaitStalledWriter(AtomicLong written, Gateway gateway, Function<GatewayStatus.TunnelStatus, Long> held) {
+    void awaitStalledWriter(AtomicLong written, Gateway gateway, Function<GatewayStatus.TunnelStatus, Long> held) {
         long[] last = {-1};
         int[] still = {0};
         Await.until("the writer to stall because the gateway stopped reading", TestTime.PROMPT.multipliedBy(4), () -> {
@@ -424,8 +424,9 @@ public abstract class TunnelRules extends RuleGroup {
                 .isLessThanOrEqualTo(kernel + MEMORY_BOUND);
     }
 
-    static long peak(Gateway gateway, Function<GatewayStatus.TunnelStatus, Long> held) {
-        List<GatewayStatus.TunnelStatus> tunnels = gateway.status().tunnelList();
+    /** What the gateway says it holds, where it reports its buffers; the kernel arithmetic holds for every gateway. */
+    long peak(Gateway gateway, Function<GatewayStatus.TunnelStatus, Long> held) {
+        List<GatewayStatus.TunnelStatus> tunnels = fx.reported(gateway).map(GatewayStatus::tunnelList).orElse(List.of());
         return tunnels.isEmpty() ? 0 : held.apply(tunnels.get(0));
     }
 

@@ -1,0 +1,29 @@
+package dev.anchor.conformance;
+
+import dev.anchor.conformance.targets.ProcessTarget;
+import dev.anchor.conformance.targets.Target;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/**
+ * The whole suite against the gateway a target file describes, named by the system property
+ * {@value #PROPERTY}: what {@code anchor conform --target FILE} runs, with no Java code from the
+ * gateway's author.
+ */
+public class TargetFileConformance extends GatewayConformance {
+    public static final String PROPERTY = "anchor.conformance.target";
+
+    @Override
+    protected Target target() {
+        String file = System.getProperty(PROPERTY);
+        if (file == null || file.isBlank()) {
+            throw new IllegalStateException("set -D" + PROPERTY + "=FILE to the target file to judge");
+        }
+        try {
+            return ProcessTarget.read(Path.of(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the target file " + file, e);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.anchor.conformance.targets;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anchor.conformance.Capability;
+import dev.anchor.conformance.peers.RawClient;
+import dev.anchor.conformance.peers.RawResponse;
+import dev.anchor.core.gateway.Gateway;
+import dev.anchor.core.gateway.GatewayStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** A gateway process a {@link ProcessTarget} started; closing it stops the process and its children. */
+final class ProcessGateway implements Gateway {
+    private static final int OUTPUT_TAIL = 4000;
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final ProcessTarget target;
+    private final Process process;
+    private final InetSocketAddress address;
+    private final Path dir;
+    private final Path output;
+
+    ProcessGateway(ProcessTarget target, Process process, InetSocketAddress address, Path dir, Path output) {
+        this.target = target;
+        this.process = process;
+        this.address = address;
+        this.dir = dir;
+        this.output = output;
+    }
+
+    Process process() {
+        return process;
+    }
+
+    @Override
+    public String implementation() {
+        return target.implementation();
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** Read from its /status, for a target that declares {@link Capability#STATUS}. */
+    @Override
+    public GatewayStatus status() {
+        if (!target.capabilities().contains(Capability.STATUS)) {
+            throw new IllegalStateException(target.name() + " does not declare the status capability");
+        }
+        try {
+            GatewayStatus s = JSON.readValue(get("/status"), GatewayStatus.class);
+            List<GatewayStatus.TunnelStatus> tunnels = JSON.readValue(get("/status/tunnels"),
+                    JSON.getTypeFactory().constructCollectionType(List.class, GatewayStatus.TunnelStatus.class));
+            return new GatewayStatus(s.implementation(), s.listen(), s.uptimeMillis(), s.clientConnections(),
+                    s.upstreamConnections(), s.tunnels(), s.backends(), tunnels, s.transport(), s.capacity());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + target.name() + "'s /status", e);
+        }
+    }
+
+    private byte[] get(String path) throws IOException {
+        try (RawClient c = RawClient.connect(address)) {
+            c.write("GET " + path + " HTTP/1.1\r\nHost: " + c.host() + "\r\nConnection: close\r\n\r\n");
+            RawResponse r = c.readResponse();
+            if (r.status() != 200) {
+                throw new IOException(target.name() + " answered " + path + " with " + r.status());
+            }
+            return r.body();
+        }
+    }
+
+    /** What the process printed, its last few thousand characters. */
+    String output() {
+        try {
+            String all = Files.readString(output, StandardCharsets.UTF_8);
+            return all.length() <= OUTPUT_TAIL ? all : "..." + all.substring(all.length() - OUTPUT_TAIL);
+        } catch (IOException e) {
+            return "(its output could not be read: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroy();
+        try {
+            if (!process.waitFor(target.file().stopTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(target.file().stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+        // a worker that outlived its master would keep its connections
+        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        deleteQuietly(dir);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> all = Files.walk(dir)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException leftForTheOs) {
+            // a temporary folder left behind is harmless
+        }
+    }
+}
