@@ -19,9 +19,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * report.
  */
 final class ResultLog implements AutoCloseable {
-    /** {@code -Danchor.conformance.results=DIR}, read when the run ends. */
-    static Path directory() {
-        return Path.of(System.getProperty("anchor.conformance.results", "target/conformance"));
+    /** The configuration parameter (or system property) that names where the files go. */
+    static final String RESULTS = "anchor.conformance.results";
+
+    private final Path directory;
+
+    ResultLog(Path directory) {
+        this.directory = directory;
     }
 
     private final Map<String, List<Results.Result>> byImplementation = new ConcurrentHashMap<>();
@@ -35,7 +39,6 @@ final class ResultLog implements AutoCloseable {
     @Override
     public void close() {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        Path directory = directory();
         try {
             Files.createDirectories(directory);
             for (Map.Entry<String, List<Results.Result>> e : byImplementation.entrySet()) {

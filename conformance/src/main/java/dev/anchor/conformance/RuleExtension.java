@@ -5,6 +5,7 @@ import dev.anchor.conformance.targets.Target;
 import java.io.EOFException;
 import java.lang.reflect.Method;
 import java.net.SocketTimeoutException;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -168,7 +169,8 @@ public final class RuleExtension implements ExecutionCondition, BeforeTestExecut
     }
 
     private static ResultLog log(ExtensionContext context) {
-        return context.getRoot().getStore(NS).getOrComputeIfAbsent(ResultLog.class, k -> new ResultLog(), ResultLog.class);
+        return context.getRoot().getStore(NS).getOrComputeIfAbsent(ResultLog.class, k -> new ResultLog(
+                Path.of(context.getConfigurationParameter(ResultLog.RESULTS).orElse("target/conformance"))), ResultLog.class);
     }
 
     private static Optional<Rule> rule(ExtensionContext context) {
