@@ -1,5 +1,7 @@
 package dev.anchor.conformance.report;
 
+import dev.anchor.conformance.Basis;
+import dev.anchor.conformance.Capability;
 import dev.anchor.conformance.Rule;
 import dev.anchor.conformance.Strength;
 import dev.anchor.conformance.selftest.Bug;
@@ -16,8 +18,9 @@ import java.util.stream.Collectors;
 /**
  * Writes the AsciiDoc the docs build includes, derived from the catalogue itself, so that no page
  * states a count or a list the code does not: {@code catalogue-attributes.adoc} (how many rules,
- * of which strength, how many planted bugs) and {@code rules.adoc} (every rule, its strength and
- * the bug that proves it can fail, or that none does yet).
+ * of which strength and basis, how many planted bugs) and {@code rules.adoc} (every rule, its
+ * strength, what it rests on, the capabilities it needs and the bug that proves it can fail, or
+ * that none does yet).
  */
 public final class CataloguePages {
     private CataloguePages() {
@@ -29,6 +32,7 @@ public final class CataloguePages {
         Files.createDirectories(out);
         Files.writeString(out.resolve("catalogue-attributes.adoc"), attributes(), StandardCharsets.UTF_8);
         Files.writeString(out.resolve("rules.adoc"), rules(), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("capabilities.adoc"), capabilities(), StandardCharsets.UTF_8);
     }
 
     static String attributes() {
@@ -38,6 +42,12 @@ public final class CataloguePages {
         for (Strength s : Strength.values()) {
             sb.append(":rule-count-").append(s.label()).append(": ").append(count(s)).append('\n');
         }
+        for (Basis.Kind k : Basis.Kind.values()) {
+            sb.append(":rule-count-basis-").append(k.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).append(": ")
+                    .append(Arrays.stream(Rule.values()).filter(r -> r.basis().kind() == k).count()).append('\n');
+        }
+        sb.append(":rule-count-needing-nothing: ")
+                .append(Arrays.stream(Rule.values()).filter(r -> r.needs().isEmpty()).count()).append('\n');
         sb.append(":rule-groups: ").append(Arrays.stream(Rule.values()).map(Rule::group).distinct().count()).append('\n');
         sb.append(":bug-count: ").append(Bug.values().length - 1).append('\n');
         sb.append(":rules-with-bug: ").append(bugs.size()).append('\n');
@@ -56,17 +66,30 @@ public final class CataloguePages {
                 }
                 group = r.group();
                 sb.append("=== ").append(group).append("\n\n")
-                        .append("[cols=\"1,1,6,4\",options=\"header\"]\n|===\n")
-                        .append("| rule | strength | statement | a broken gateway it fails\n\n");
+                        .append("[cols=\"1,1,5,4,2,3\",options=\"header\"]\n|===\n")
+                        .append("| rule | strength | statement | rests on | needs | a broken gateway it fails\n\n");
             }
             List<Bug> caught = bugs.getOrDefault(r, List.of());
             sb.append("| [[").append(r.id()).append("]]").append(r.id())
                     .append(" | ").append(r.strength().label())
                     .append(" | ").append(escape(r.statement()))
+                    .append(" | ").append(escape(r.basis().text()))
+                    .append(" | ").append(r.needs().isEmpty() ? "-" : r.needs().stream().sorted()
+                            .map(c -> "`" + c.key() + "`").collect(Collectors.joining(", ")))
                     .append(" | ").append(caught.isEmpty() ? "_none yet_" : caught.stream()
                             .map(b -> "`" + b.name() + "`: " + escape(b.what()))
                             .collect(Collectors.joining(" +\n")))
                     .append('\n');
+        }
+        return sb.append("|===\n").toString();
+    }
+
+    static String capabilities() {
+        StringBuilder sb = new StringBuilder("// generated from Capability and Rule by CataloguePages: do not edit\n")
+                .append("[cols=\"2,5,1\",options=\"header\"]\n|===\n| capability | what the target does | rules needing it\n\n");
+        for (Capability c : Capability.values()) {
+            sb.append("| `").append(c.key()).append("` | ").append(escape(c.meaning())).append(" | ")
+                    .append(Arrays.stream(Rule.values()).filter(r -> r.needs().contains(c)).count()).append('\n');
         }
         return sb.append("|===\n").toString();
     }
