@@ -2,6 +2,7 @@ package dev.anchor.bench;
 
 import dev.anchor.conformance.Subject;
 import dev.anchor.conformance.halfopen.HalfOpen;
+import dev.anchor.conformance.targets.InProcessTarget;
 import dev.anchor.core.gateway.GatewayProvider;
 import dev.anchor.core.gateway.GatewayProviders;
 import java.time.Duration;
@@ -53,7 +54,7 @@ public final class HalfOpenDetection implements Callable<Integer> {
             for (String name : implementations) {
                 GatewayProvider provider = GatewayProviders.find(name)
                         .orElseThrow(() -> new IllegalArgumentException("no implementation " + name + " in this build"));
-                Subject subject = new Subject(name, provider, Map.of());
+                Subject subject = new Subject(name, new InProcessTarget(name, provider), Map.of());
                 List<String> times = new ArrayList<>();
                 for (int i = 0; i < runs; i++) {
                     HalfOpen.Result r = HalfOpen.run(subject, guard, limit);
