@@ -53,6 +53,25 @@ class ConformCommandTest {
     }
 
     @Test
+    void aListedFailThatPassesFailsTheRun(@TempDir Path dir) throws IOException {
+        assumeRunnable();
+        // the example with an expectations file that is wrong: it says SETUP-02 fails
+        Path folder = EXAMPLE.toAbsolutePath().getParent();
+        Path target = dir.resolve("stale.yaml");
+        Files.writeString(target, Files.readString(EXAMPLE)
+                .replace("my-gateway.cfg.mustache", folder.resolve("my-gateway.cfg.mustache").toString())
+                .replace("# expectations: my-gateway.expectations.yaml", "expectations: stale.expectations.yaml"));
+        Files.writeString(dir.resolve("stale.expectations.yaml"),
+                "divergences:\n  SETUP-02: {verdict: fail, why: a claim nobody checked, source: nowhere}\n");
+
+        CommandLineTest.Result r = CommandLineTest.run("conform", "--target", target.toString(),
+                "--rules", "SETUP-02", "--report", dir.resolve("report").toString());
+
+        assertThat(r.code()).as(r.out()).isEqualTo(1);
+        assertThat(r.out()).contains("SETUP-02", "correct the expectations");
+    }
+
+    @Test
     void aBadTargetFileIsRefusedNamingTheKey(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("bad.yaml");
         Files.writeString(file, "name: bad\ncommand: [true]\ncapabilities: [heartbeats]\n");

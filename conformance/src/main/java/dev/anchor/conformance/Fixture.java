@@ -18,10 +18,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.opentest4j.TestAbortedException;
 
 /**
@@ -94,7 +94,7 @@ public final class Fixture implements AutoCloseable {
                     + " without declaring it in Rule");
         }
         if (!subject.target().capabilities().contains(capability)) {
-            throw new TestAbortedException("unsupported: " + subject.name() + " does not declare " + capability.key());
+            throw new TestAbortedException(RuleExtension.UNSUPPORTED + subject.name() + " does not declare " + capability.key());
         }
     }
 
@@ -151,20 +151,23 @@ public final class Fixture implements AutoCloseable {
 
     /** The connections the gateway holds, in words (its own counts, or its process's sockets); empty if none. */
     public Optional<String> held(Gateway gateway) {
-        return subject.target().held(gateway instanceof Checked c ? c.gateway : gateway);
+        return subject.target().held(unchecked(gateway));
     }
 
     /** Its status where the target reports one: for a check the rule adds when it can, not one it rests on. */
     public Optional<GatewayStatus> reported(Gateway gateway) {
         boolean reports = subject.target().capabilities().contains(Capability.STATUS);
-        return reports ? Optional.of((gateway instanceof Checked c ? c.gateway : gateway).status()) : Optional.empty();
+        return reports ? Optional.of(unchecked(gateway).status()) : Optional.empty();
     }
 
     /** Waits until the gateway holds no connection and no tunnel. */
     public void awaitIdle(Gateway gateway, String after) {
-        Gateway g = gateway instanceof Checked c ? c.gateway : gateway;
-        Await.until("the gateway to hold no connection " + after, TestTime.PROMPT,
-                () -> subject.target().held(g), Optional::isEmpty);
+        Await.until("the gateway to hold no connection " + after, TestTime.PROMPT, () -> held(gateway), Optional::isEmpty);
+    }
+
+    /** The gateway itself, for the fixture's own questions, which no rule has to declare. */
+    private static Gateway unchecked(Gateway gateway) {
+        return gateway instanceof Checked c ? c.gateway : gateway;
     }
 
     private static <T extends AutoCloseable> T track(Deque<AutoCloseable> list, T resource) {
