@@ -171,9 +171,11 @@ public abstract class HeartbeatRules extends RuleGroup {
     @Conforms(Rule.HB_06)
     void hb06_pingsNeverGoInsideAFrame() throws Exception {
         Duration quick = TestTime.scaled(Duration.ofMillis(50));
-        TunnelRules.Tunnel t = tunnel(c -> pinging(c, leg(quick, NEVER), leg(NEVER, NEVER)));
+        // made before the tunnel opens: the first Ping falls due one interval after the 101, and
+        // it must find the frame already under way, not wait behind 16 MiB being built
         byte[] payload = Payloads.pattern(11, 16 << 20);
         byte[] big = Frame.binary(payload).encode(false, new Random(1));
+        TunnelRules.Tunnel t = tunnel(c -> pinging(c, leg(quick, NEVER), leg(NEVER, NEVER)));
 
         // the client is silent, so Pings to it fall due again and again while this frame is on its way
         Future<Void> send = Background.start("backend-sender", () -> {
