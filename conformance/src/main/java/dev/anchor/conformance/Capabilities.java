@@ -51,6 +51,15 @@ final class Capabilities {
         if (!c.adminAllow().equals(DEFAULTS.adminAllow())) {
             used.add(Capability.ADMIN_ALLOW);
         }
+        if (!c.drain().equals(DEFAULTS.drain()) || c.limitsLifetime()) {
+            used.add(Capability.DRAIN);
+        }
+        if (c.reloadDrainRemoved()) {
+            used.add(Capability.RELOAD);
+        }
+        if (!c.health().equals(DEFAULTS.health())) {
+            used.add(Capability.HEALTH_CHECKS);
+        }
         return used;
     }
 }

@@ -22,6 +22,9 @@ public enum Capability {
     HEARTBEAT("follows WebSocket frames and pings quiet legs (heartbeat.mode: ping)"),
     TCP_OPTIONS("sets TCP keepalive and TCP_USER_TIMEOUT per leg (tcp.client, tcp.backend)"),
     SOURCE_POOL("binds upstream sockets to source pairs from its own pool (upstream.source: pool)"),
+    DRAIN("drains gracefully when asked (SIGTERM, drain()): drain.timeout, drain.spread, tunnel.max-lifetime"),
+    RELOAD("applies a new configuration to new connections without touching live tunnels (SIGHUP, reload())"),
+    HEALTH_CHECKS("marks backends down from failed connects and active probes: health.*"),
     JAVA_PROVIDER("is a Java GatewayProvider the suite can start in a child JVM inside a network namespace");
 
     private final String meaning;

@@ -7,6 +7,7 @@ import dev.anchor.conformance.peers.WsClient;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.gateway.Gateway;
 import dev.anchor.core.gateway.GatewayStatus;
+import dev.anchor.core.lifecycle.DrainReport;
 import dev.anchor.core.route.BalancerKind;
 import dev.anchor.echo.EchoServer;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.opentest4j.TestAbortedException;
 
 /**
@@ -52,6 +54,11 @@ public final class Fixture implements AutoCloseable {
 
     public ScriptedBackend scripted(ScriptedBackend.Script script) throws IOException {
         return track(backends, ScriptedBackend.start(script));
+    }
+
+    /** A scripted backend listening on {@code at}: a port a rule chose, e.g. one a backend had before it went down. */
+    public ScriptedBackend scripted(ScriptedBackend.Script script, InetSocketAddress at) throws IOException {
+        return track(backends, ScriptedBackend.start(script, at));
     }
 
     public Blackhole blackhole() throws IOException {
@@ -113,6 +120,21 @@ public final class Fixture implements AutoCloseable {
 
     public interface Check {
         void run() throws Exception;
+    }
+
+    /** Begins a graceful drain (SIGTERM for a process); completes when it is over, with the process exited. */
+    public CompletableFuture<DrainReport> drain(Gateway gateway) {
+        uses(Capability.DRAIN);
+        return unchecked(gateway).drain();
+    }
+
+    /** Applies {@code next} to the running gateway (SIGHUP for a process); throws the refusal. */
+    public void reload(Gateway gateway, GatewayConfig next) {
+        uses(Capability.RELOAD);
+        for (Capability used : Capabilities.usedBy(next)) {
+            uses(used);
+        }
+        unchecked(gateway).reload(next);
     }
 
     /** For a helper that reads a gateway's endpoint: the fixture that started it checks the rule declares it. */
@@ -228,6 +250,16 @@ public final class Fixture implements AutoCloseable {
         public GatewayStatus status() {
             fixture.uses(Capability.STATUS);
             return gateway.status();
+        }
+
+        @Override
+        public CompletableFuture<DrainReport> drain() {
+            return fixture.drain(gateway);
+        }
+
+        @Override
+        public void reload(GatewayConfig next) {
+            fixture.reload(gateway, next);
         }
 
         @Override

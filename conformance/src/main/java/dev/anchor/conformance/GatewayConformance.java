@@ -1,9 +1,12 @@
 package dev.anchor.conformance;
 
 import dev.anchor.conformance.rules.CapacityRules;
+import dev.anchor.conformance.rules.DrainRules;
 import dev.anchor.conformance.rules.ErrorRules;
+import dev.anchor.conformance.rules.HealthRules;
 import dev.anchor.conformance.rules.HeartbeatRules;
 import dev.anchor.conformance.rules.IsolationRules;
+import dev.anchor.conformance.rules.ReloadRules;
 import dev.anchor.conformance.rules.SetupRules;
 import dev.anchor.conformance.rules.TunnelRules;
 import dev.anchor.conformance.rules.UpgradeRules;
@@ -108,6 +111,27 @@ public abstract class GatewayConformance {
     @Nested @Order(7) @DisplayName("CAP")
     class Capacity extends CapacityRules {
         Capacity() {
+            super(GatewayConformance.this.subject());
+        }
+    }
+
+    @Nested @Order(8) @DisplayName("DRAIN")
+    class Drain extends DrainRules {
+        Drain() {
+            super(GatewayConformance.this.subject());
+        }
+    }
+
+    @Nested @Order(9) @DisplayName("RELOAD")
+    class Reload extends ReloadRules {
+        Reload() {
+            super(GatewayConformance.this.subject());
+        }
+    }
+
+    @Nested @Order(10) @DisplayName("HEALTH")
+    class Health extends HealthRules {
+        Health() {
             super(GatewayConformance.this.subject());
         }
     }

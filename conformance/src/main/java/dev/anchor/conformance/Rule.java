@@ -5,6 +5,9 @@ import static dev.anchor.conformance.Basis.must;
 import static dev.anchor.conformance.Basis.open;
 import static dev.anchor.conformance.Basis.should;
 import static dev.anchor.conformance.Capability.ADMIN_ALLOW;
+import static dev.anchor.conformance.Capability.DRAIN;
+import static dev.anchor.conformance.Capability.HEALTH_CHECKS;
+import static dev.anchor.conformance.Capability.RELOAD;
 import static dev.anchor.conformance.Capability.HEAD_LIMITS;
 import static dev.anchor.conformance.Capability.HEAD_TIMEOUT;
 import static dev.anchor.conformance.Capability.HEALTHZ;
@@ -15,6 +18,7 @@ import static dev.anchor.conformance.Capability.METRICS;
 import static dev.anchor.conformance.Capability.SOURCE_POOL;
 import static dev.anchor.conformance.Capability.STATUS;
 import static dev.anchor.conformance.Capability.TCP_OPTIONS;
+import static dev.anchor.conformance.Capability.TUNNEL_BUFFER;
 import static dev.anchor.conformance.Capability.WRITE_TIMEOUT;
 import static dev.anchor.conformance.Strength.REQUIRED;
 import static dev.anchor.conformance.Strength.STOCHASTIC;
@@ -236,7 +240,45 @@ public enum Rule {
     CAP_08(REQUIRED, design("every upstream connection is a 4-tuple; the kernel's refusal is counted"),
             "in kernel mode, when the kernel's ephemeral range runs out (4 ports, in a network namespace of the test's own), the client gets 503, the kernel's refusal is counted, and another backend still takes all 4 ports", JAVA_PROVIDER, STATUS, METRICS),
     CAP_09(REQUIRED, design("a source address the host does not have can never connect"),
-            "a pool source address this host does not have is refused at start, naming upstream.addresses and the address, before any connection", SOURCE_POOL);
+            "a pool source address this host does not have is refused at start, naming upstream.addresses and the address, before any connection", SOURCE_POOL),
+
+    // DRAIN: a gateway that stops, or asks a tunnel to go, tells its endpoints and gives them time
+    DRAIN_01(REQUIRED, design("RFC 6455 §7.4.1: 1001 means going away; a rolling deploy must not be a storm of 1006s"),
+            "a drain in ping mode gives every client a Close 1001 before its FIN, and every backend a Close too", HEARTBEAT, DRAIN),
+    DRAIN_02(STOCHASTIC, design("clients told to go at the same moment come back at the same moment"),
+            "the Closes of a drain arrive spread over drain.spread, not at once, and all within it", HEARTBEAT, DRAIN),
+    DRAIN_03(REQUIRED, design("a drain has a deadline, whatever the peers do"),
+            "a drain is over by drain.timeout even when a client ignores its Close or a frame never ends, and then nothing is left open", HEARTBEAT, DRAIN),
+    DRAIN_04(REQUIRED, design("a load balancer stops sending to a gateway whose health check fails"),
+            "during a drain /healthz answers 503 and a new upgrade is refused 503 with Retry-After, reaching no backend, while live tunnels carry on", HEALTHZ, DRAIN),
+    DRAIN_05(REQUIRED, open("a gateway that does not follow frames cannot place a Close; Anchor lets such tunnels run as long as the drain allows, then ends them with FIN"),
+            "in off mode a drain sends no Close frame and changes no byte of a live tunnel, and ends it with FIN on both legs within the last drain.spread before drain.timeout", DRAIN),
+    DRAIN_06(REQUIRED, must("RFC 6455 §5.2 and §5.4: a frame is whole, and a control frame may only come between frames"),
+            "a tunnel inside a frame when it is asked to go gets its Close only after that frame has passed whole", HEARTBEAT, DRAIN),
+    DRAIN_07(REQUIRED, design("long-lived connections rebalance onto new backends (Envoy's max_connection_duration)"),
+            "a tunnel gets a Close 1001 on both legs between 90% and 100% of tunnel.max-lifetime", HEARTBEAT, DRAIN),
+
+    // RELOAD: a new configuration reaches new connections and leaves live tunnels alone
+    RELOAD_01(REQUIRED, design("a reload that drops tunnels is a restart (landscape: pains 4, 5 and 13)"),
+            "a reload that changes the routes leaves every live tunnel's bytes flowing, byte for byte, and new tunnels take the new routes", RELOAD),
+    RELOAD_02(REQUIRED, design("a bad configuration is refused with its key named, and the old one keeps serving"),
+            "a reload the gateway cannot apply is refused naming the key, and the configuration in force keeps serving", TUNNEL_BUFFER, RELOAD),
+    RELOAD_03(REQUIRED, design("a removed backend is drained when asked, never cut"),
+            "a backend a reload removes takes no new tunnel; its live tunnels stay, or get a Close 1001 after drain.timeout with reload.drain-removed", HEARTBEAT, DRAIN, RELOAD),
+    RELOAD_04(REQUIRED, design("every upstream connection is a 4-tuple the gateway allocates and counts"),
+            "across reloads that remove and add back a backend with live tunnels, no source pair is handed out twice", SOURCE_POOL, STATUS, RELOAD),
+
+    // HEALTH: a backend that fails is skipped, and all down is answered at once
+    HEALTH_01(REQUIRED, design("nginx's max_fails and fail_timeout; HAProxy's observe"),
+            "a backend whose connect failed gets no connection for health.passive.down-for, and the others serve every client", HEALTH_CHECKS),
+    HEALTH_02(REQUIRED, design("a client should not wait a connect timeout per backend that is known to be down"),
+            "when every backend of a route is down an upgrade is refused 503 with Retry-After at once, and no connection is attempted", HEALTH_CHECKS),
+    HEALTH_03(REQUIRED, design("HAProxy's check with rise and fall"),
+            "an active probe marks a backend down after health.active.fall failures and up after health.active.rise passes; a down backend is skipped", STATUS, HEALTH_CHECKS),
+    HEALTH_04(REQUIRED, design("an open port is not a working WebSocket server"),
+            "an upgrade probe passes only on a 101 that answers its key: a backend that accepts TCP but refuses the upgrade is marked down", STATUS, HEALTH_CHECKS),
+    HEALTH_05(REQUIRED, design("HAProxy's on-marked-down shutdown-sessions, with a Close instead of a cut"),
+            "with health.close-tunnels-on-down, the tunnels of a backend marked down get a Close 1001 on both legs", HEARTBEAT, DRAIN, HEALTH_CHECKS);
     // end::catalogue[]
 
     private final Strength strength;

@@ -47,7 +47,7 @@ class RuleCatalogueTest {
     void atLeastThirtyRulesAcrossTheFirstGroups() {
         assertThat(Rule.values()).hasSizeGreaterThanOrEqualTo(30);
         assertThat(Arrays.stream(Rule.values()).map(Rule::group).distinct())
-                .containsExactly("SETUP", "UPG", "TUN", "ERR", "ISO", "HB", "CAP");
+                .containsExactly("SETUP", "UPG", "TUN", "ERR", "ISO", "HB", "CAP", "DRAIN", "RELOAD", "HEALTH");
     }
 
     @Test

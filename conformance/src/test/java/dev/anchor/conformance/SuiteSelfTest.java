@@ -3,9 +3,12 @@ package dev.anchor.conformance;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectNestedMethod;
 
 import dev.anchor.conformance.rules.CapacityRules;
+import dev.anchor.conformance.rules.DrainRules;
 import dev.anchor.conformance.rules.ErrorRules;
+import dev.anchor.conformance.rules.HealthRules;
 import dev.anchor.conformance.rules.HeartbeatRules;
 import dev.anchor.conformance.rules.IsolationRules;
+import dev.anchor.conformance.rules.ReloadRules;
 import dev.anchor.conformance.rules.SetupRules;
 import dev.anchor.conformance.rules.TunnelRules;
 import dev.anchor.conformance.rules.UpgradeRules;
@@ -98,6 +101,9 @@ class SuiteSelfTest {
             case "ISO" -> IsolationRules.class;
             case "HB" -> HeartbeatRules.class;
             case "CAP" -> CapacityRules.class;
+            case "DRAIN" -> DrainRules.class;
+            case "RELOAD" -> ReloadRules.class;
+            case "HEALTH" -> HealthRules.class;
             default -> throw new IllegalArgumentException(rule.group());
         };
     }
@@ -111,6 +117,9 @@ class SuiteSelfTest {
             case "ISO" -> GatewayConformance.Isolation.class;
             case "HB" -> GatewayConformance.Heartbeats.class;
             case "CAP" -> GatewayConformance.Capacity.class;
+            case "DRAIN" -> GatewayConformance.Drain.class;
+            case "RELOAD" -> GatewayConformance.Reload.class;
+            case "HEALTH" -> GatewayConformance.Health.class;
             default -> throw new IllegalArgumentException(rule.group());
         };
     }

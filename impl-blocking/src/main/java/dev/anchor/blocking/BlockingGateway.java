@@ -5,11 +5,14 @@ import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.gateway.Gateway;
 import dev.anchor.core.gateway.GatewayRuntime;
 import dev.anchor.core.gateway.GatewayStatus;
+import dev.anchor.core.lifecycle.DrainReport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The gateway on blocking sockets. One thread accepts; each client connection gets a thread that
@@ -74,11 +77,37 @@ public final class BlockingGateway implements Gateway {
     }
 
     @Override
+    public CompletableFuture<DrainReport> drain() {
+        return runtime.drain();
+    }
+
+    @Override
+    public CompletableFuture<DrainReport> drained() {
+        return runtime.drained();
+    }
+
+    @Override
+    public void reload(GatewayConfig next) {
+        runtime.reload(next);
+    }
+
+    @Override
+    public void reloadFrom(Supplier<GatewayConfig> source) {
+        runtime.reloadFrom(source);
+    }
+
+    @Override
+    public String reload() {
+        return runtime.reload();
+    }
+
+    @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         acceptor.stop();
+        runtime.close();
         timekeeper.close();
         if (!workers.awaitAll(Duration.ofSeconds(5))) {
             LOG.log(System.Logger.Level.WARNING, "{0} threads still running 5 s after close", workers.count());

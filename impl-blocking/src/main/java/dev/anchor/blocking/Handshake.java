@@ -132,7 +132,7 @@ final class Handshake {
         } catch (HeadParseException e) {
             refuse(handshakes.badResponse(e));
         } catch (SocketTimeoutException e) {
-            refuse(handshakes.handshakeTimedOut());
+            refuse(handshakes.handshakeTimedOut(dialed.backend()));
         } catch (IOException e) {
             refuse(handshakes.backendClosedEarly()); // FIN (EOF) or RST, before it answered
         }

@@ -143,6 +143,8 @@ final class Tunnel {
 
     /** Runs client-to-backend on this thread and backend-to-client on one from {@code workers}. */
     void run(int bufferSize) {
+        // the lifecycle asks from its own thread; core's ending decides under the control lock
+        stats.departWith(reason -> end(locked(() -> ending.goAway(reason))), liveness != null);
         workers.start("downstream-" + stats.id(), new Relay(this, Side.BACKEND, backend, stats.downstream(), bufferSize));
         new Relay(this, Side.CLIENT, client, stats.upstream(), bufferSize).run();
     }
@@ -186,6 +188,13 @@ final class Tunnel {
             if (refused != null) {
                 FrameException why = refused;
                 end(locked(() -> ending.protocolError(from, why))); // its Close waits for this lock
+                return true;
+            }
+            // the stream toward the other leg may just have reached a boundary: a goodbye the
+            // gateway owes (a drain) goes first, then a due Ping
+            TunnelEnding.Plan leave = locked(ending::departureIfDue);
+            if (leave != null) {
+                end(leave); // its Closes wait for the write locks, behind what was just written
                 return true;
             }
             ByteBuffer ping = locked(() -> {

@@ -3,11 +3,17 @@ package dev.anchor.blocking;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.config.ThreadKind;
 import dev.anchor.core.gateway.Gateway;
-import dev.anchor.core.gateway.GatewayProvider;
+import dev.anchor.core.gateway.GatewayStatus;
+import dev.anchor.core.lifecycle.DrainReport;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 
-/** The blocking gateway with {@code blocking.threads: platform}, whatever the suite's configuration says. */
-public final class PlatformThreadsProvider implements GatewayProvider {
+/**
+ * The blocking gateway with {@code blocking.threads: platform}, whatever the suite's configuration
+ * says: at start, and in every reload, which must not read as a change of a start-only key.
+ */
+public final class PlatformThreadsProvider implements dev.anchor.core.gateway.GatewayProvider {
     @Override
     public String name() {
         return "blocking";
@@ -15,6 +21,42 @@ public final class PlatformThreadsProvider implements GatewayProvider {
 
     @Override
     public Gateway start(GatewayConfig config) throws IOException {
-        return BlockingGateway.start(config.toBuilder().blockingThreads(ThreadKind.PLATFORM).build());
+        return new OnPlatformThreads(BlockingGateway.start(platform(config)));
+    }
+
+    private static GatewayConfig platform(GatewayConfig config) {
+        return config.toBuilder().blockingThreads(ThreadKind.PLATFORM).build();
+    }
+
+    private record OnPlatformThreads(Gateway gateway) implements Gateway {
+        @Override
+        public String implementation() {
+            return gateway.implementation();
+        }
+
+        @Override
+        public InetSocketAddress address() {
+            return gateway.address();
+        }
+
+        @Override
+        public GatewayStatus status() {
+            return gateway.status();
+        }
+
+        @Override
+        public CompletableFuture<DrainReport> drain() {
+            return gateway.drain();
+        }
+
+        @Override
+        public void reload(GatewayConfig next) {
+            gateway.reload(platform(next));
+        }
+
+        @Override
+        public void close() {
+            gateway.close();
+        }
     }
 }

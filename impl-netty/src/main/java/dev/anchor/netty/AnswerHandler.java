@@ -35,7 +35,7 @@ final class AnswerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         active = true;
-        handshake.connected(ctx);
+        handshake.connected(ctx, backend);
     }
 
     @Override

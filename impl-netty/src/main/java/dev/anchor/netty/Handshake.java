@@ -123,14 +123,14 @@ final class Handshake {
 
     // tag::forward[]
     /** The backend accepted: forward the head (only the head) and give it {@code timeouts.handshake} to answer. */
-    void connected(ChannelHandlerContext ctx) {
+    void connected(ChannelHandlerContext ctx, Backend backend) {
         if (!client.isActive()) {
             ctx.close();
             return;
         }
         ctx.writeAndFlush(Unpooled.wrappedBuffer(forward.head()));
         deadline = ctx.executor().schedule(() -> {
-            refuse(ctx, handshakes.handshakeTimedOut());
+            refuse(ctx, handshakes.handshakeTimedOut(backend));
         }, gateway.config().timeouts().handshake().toMillis(), TimeUnit.MILLISECONDS);
         ctx.read();
     }

@@ -5,6 +5,7 @@ import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.gateway.Gateway;
 import dev.anchor.core.gateway.GatewayRuntime;
 import dev.anchor.core.gateway.GatewayStatus;
+import dev.anchor.core.lifecycle.DrainReport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -16,8 +17,10 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The gateway as a Netty pipeline. One event loop accepts; a group of them (one per core, or event-loops) serves
@@ -103,11 +106,37 @@ public final class NettyGateway implements Gateway {
      * have run their last task.
      */
     @Override
+    public CompletableFuture<DrainReport> drain() {
+        return runtime.drain();
+    }
+
+    @Override
+    public CompletableFuture<DrainReport> drained() {
+        return runtime.drained();
+    }
+
+    @Override
+    public void reload(GatewayConfig next) {
+        runtime.reload(next);
+    }
+
+    @Override
+    public void reloadFrom(Supplier<GatewayConfig> source) {
+        runtime.reloadFrom(source);
+    }
+
+    @Override
+    public String reload() {
+        return runtime.reload();
+    }
+
+    @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         context.stop();
+        runtime.close();
         server.close().awaitUninterruptibly();
         if (!context.channels().close().awaitUninterruptibly(5, TimeUnit.SECONDS)) {
             LOG.log(System.Logger.Level.WARNING, "connections still open 5 s after close");

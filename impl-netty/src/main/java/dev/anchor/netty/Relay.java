@@ -2,6 +2,7 @@ package dev.anchor.netty;
 
 import dev.anchor.core.gateway.Flow;
 import dev.anchor.core.gateway.Side;
+import dev.anchor.core.gateway.TunnelEnding;
 import dev.anchor.core.heartbeat.TunnelLiveness;
 import dev.anchor.core.websocket.FrameException;
 import dev.anchor.core.websocket.FrameScanner;
@@ -150,7 +151,10 @@ final class Relay extends ChannelInboundHandlerAdapter {
             bytes.release(); // the slices hold their own references
         }
         flow.dropped(n - slices.passed); // taken out: the gateway's own Pongs, or a forbidden frame and what followed
-        ByteBuffer ping = refused == null ? liveness.pingIfDue(side.other()) : null;
+        // the stream may just have reached a boundary: a goodbye the gateway owes (a drain) goes
+        // first, after these bytes; otherwise a due Ping goes with them
+        TunnelEnding.Plan leave = refused == null ? tunnel.departureIfDue() : null;
+        ByteBuffer ping = refused == null && leave == null ? liveness.pingIfDue(side.other()) : null;
         if (ping != null) {
             slices.parts.add(ctx.alloc().directBuffer(ping.remaining()).writeBytes(ping));
         }
@@ -162,6 +166,9 @@ final class Relay extends ChannelInboundHandlerAdapter {
         }
         if (refused != null) {
             tunnel.protocolError(side, refused);
+        }
+        if (leave != null) {
+            tunnel.depart(leave);
         }
     }
 

@@ -124,6 +124,24 @@ final class Tunnel {
     /** Starts keeping time: one task on the event loop's scheduler, due when something may be. */
     void start() {
         schedule(watch.delayUntilNext(System.nanoTime(), lastActivity, this::stalledFor));
+        // the lifecycle asks from its own thread; the request comes to this tunnel's event loop
+        stats.departWith(reason -> {
+            try {
+                client.eventLoop().execute(() -> end(ending.goAway(reason)));
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // the loop is shutting down, and closes every channel itself
+            }
+        }, liveness != null);
+    }
+
+    /** A goodbye the gateway owes (a drain) whose frame boundaries have come; null if none. */
+    TunnelEnding.Plan departureIfDue() {
+        return ending.departureIfDue();
+    }
+
+    /** Carries out a departure; after the bytes in front of it have been relayed, so the Closes follow them. */
+    void depart(TunnelEnding.Plan plan) {
+        end(plan);
     }
 
     /** Bytes were read, one way or the other: the tunnel is not idle. */

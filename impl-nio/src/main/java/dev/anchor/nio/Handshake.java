@@ -144,7 +144,7 @@ final class Handshake implements LegHandler, Stoppable, Dialer.Outcome {
         upstream.reading(true);
         deadline = loop.schedule(config.timeouts().handshake().toNanos(), () -> {
             if (stage == Stage.ANSWER) {
-                reply(handshakes.handshakeTimedOut());
+                reply(handshakes.handshakeTimedOut(backend));
             }
         });
     }

@@ -5,6 +5,7 @@ import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.gateway.Gateway;
 import dev.anchor.core.gateway.GatewayRuntime;
 import dev.anchor.core.gateway.GatewayStatus;
+import dev.anchor.core.lifecycle.DrainReport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -16,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The gateway on non-blocking channels: {@code event-loops} threads (one per core by default),
@@ -76,6 +78,31 @@ public final class NioGateway implements Gateway {
     }
 
     @Override
+    public CompletableFuture<DrainReport> drain() {
+        return runtime.drain();
+    }
+
+    @Override
+    public CompletableFuture<DrainReport> drained() {
+        return runtime.drained();
+    }
+
+    @Override
+    public void reload(GatewayConfig next) {
+        runtime.reload(next);
+    }
+
+    @Override
+    public void reloadFrom(Supplier<GatewayConfig> source) {
+        runtime.reloadFrom(source);
+    }
+
+    @Override
+    public String reload() {
+        return runtime.reload();
+    }
+
+    @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
@@ -101,6 +128,7 @@ public final class NioGateway implements Gateway {
                 break;
             }
         }
+        runtime.close();
         loops.forEach(EventLoop::shutdown);
         for (EventLoop loop : loops) {
             interrupted |= loop.joinUninterruptibly(5_000);

@@ -74,6 +74,8 @@ final class Tunnel implements LegHandler, Stoppable {
         }
         upstream.resume();
         downstream.resume();
+        // from any thread, the lifecycle's request to go comes to this loop, as everything else does
+        stats.departWith(reason -> loop.execute(() -> end(ending.goAway(reason))), liveness != null);
     }
 
     @Override
@@ -108,9 +110,20 @@ final class Tunnel implements LegHandler, Stoppable {
         leg(toward).send(frame);
     }
 
-    /** After a read toward {@code toward}: the stream may just have reached a boundary where a due Ping can go. */
+    /**
+     * After a read toward {@code toward}: the stream may just have reached a boundary where a
+     * goodbye the gateway owes (a drain) or a due Ping can go.
+     */
     void pingIfDue(Side toward) {
-        ByteBuffer ping = ending.ended() ? null : liveness.pingIfDue(toward);
+        if (ending.ended()) {
+            return;
+        }
+        TunnelEnding.Plan leave = ending.departureIfDue();
+        if (leave != null) {
+            end(leave);
+            return;
+        }
+        ByteBuffer ping = liveness.pingIfDue(toward);
         if (ping != null) {
             send(toward, ping);
         }

@@ -99,6 +99,11 @@ public final class ScriptedBackend implements AutoCloseable {
         return List.copyOf(failures);
     }
 
+    /** Stops accepting, as a backend process that went away would; the connections it has stay open. */
+    public void stopListening() throws IOException {
+        listener.close();
+    }
+
     @Override
     public void close() throws IOException {
         listener.close();

@@ -49,6 +49,21 @@ public enum Bug {
     CAPACITY_AS_502(Rule.CAP_02, "answers 502 when it has no source port left, instead of 503 with Retry-After"),
     LEAKS_SLOTS(Rule.CAP_04, "never gives a source slot back"),
 
+    DRAIN_BARE_FIN(Rule.DRAIN_01, "drains by ending every tunnel with FIN both ways, with no Close frame"),
+    DRAIN_AT_ONCE(Rule.DRAIN_02, "tells every tunnel to go the moment a drain begins, ignoring drain.spread"),
+    DRAIN_WITHOUT_DEADLINE(Rule.DRAIN_03, "waits for the last tunnel to go, however long past drain.timeout"),
+    HEALTHY_WHILE_DRAINING(Rule.DRAIN_04, "answers /healthz 200 during a drain"),
+    OFF_MODE_FIN_AT_ONCE(Rule.DRAIN_05, "ends off-mode tunnels with FIN the moment a drain begins"),
+    CLOSE_MID_FRAME(Rule.DRAIN_06, "writes its Close the moment it is asked to go, inside a frame or not"),
+    NO_LIFETIME(Rule.DRAIN_07, "never ends a tunnel for its age"),
+    RELOAD_RESTARTS(Rule.RELOAD_01, "reloads by closing every live tunnel, as a restart would"),
+    HALF_APPLIES_RELOAD(Rule.RELOAD_02, "applies the routes of a reload it refuses, keeping only the start-only keys"),
+    KEEPS_REMOVED_TUNNELS(Rule.RELOAD_03, "leaves the tunnels of a removed backend alone, reload.drain-removed or not"),
+    IGNORES_HEALTH(Rule.HEALTH_01, "dials every backend of the route in order, down or not"),
+    NO_PROBES(Rule.HEALTH_03, "never probes its backends"),
+    TCP_PROBE_ONLY(Rule.HEALTH_04, "probes with a TCP connect when an upgrade probe is configured"),
+    KEEPS_TUNNELS_ON_DOWN(Rule.HEALTH_05, "leaves the tunnels of a backend marked down alone, health.close-tunnels-on-down or not"),
+
     CLOSE_LEAVES_TUNNELS(Rule.SETUP_08, "stops accepting on close() but leaves the tunnels it has open"),
     FORWARDS_HEALTHZ(Rule.SETUP_03, "sends /healthz to a backend instead of answering it itself"),
     OPEN_ADMIN(Rule.SETUP_07, "shows /metrics and /status to any client, outside admin.allow too");

@@ -1,16 +1,20 @@
 package dev.anchor.conformance.selftest;
 
 import dev.anchor.core.config.GatewayConfig;
+import dev.anchor.core.config.HealthConfig;
+import dev.anchor.core.gateway.CloseReason;
 import dev.anchor.core.gateway.Gateway;
 import dev.anchor.core.gateway.GatewayProvider;
 import dev.anchor.core.gateway.GatewayRuntime;
 import dev.anchor.core.gateway.GatewayStatus;
+import dev.anchor.core.lifecycle.DrainReport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -55,7 +59,7 @@ public final class MiniGateway implements Gateway {
     }
 
     private MiniGateway(GatewayConfig config, Bug bug, String name) throws IOException {
-        this.runtime = new GatewayRuntime(name, config, MiniGateway::probe);
+        this.runtime = new GatewayRuntime(name, planted(config, bug), MiniGateway::probe);
         this.bug = bug;
         this.buffers = new BufferBank(config.tunnelBuffer());
         this.listener = new ServerSocket(0, 128, config.listen().getAddress());
@@ -165,11 +169,60 @@ public final class MiniGateway implements Gateway {
         return runtime.status();
     }
 
+    /** The settings a planted bug ignores, taken out before core sees them. */
+    private static GatewayConfig planted(GatewayConfig config, Bug bug) {
+        HealthConfig h = config.health();
+        return switch (bug) {
+            case NO_PROBES -> config.toBuilder().health(new HealthConfig(h.downFor(), HealthConfig.Active.NONE,
+                    h.closeTunnelsOnDown())).build();
+            case TCP_PROBE_ONLY -> config.toBuilder().health(new HealthConfig(h.downFor(), new HealthConfig.Active(
+                    HealthConfig.Probe.TCP, h.active().path(), h.active().interval(), h.active().timeout(),
+                    h.active().rise(), h.active().fall()), h.closeTunnelsOnDown())).build();
+            case KEEPS_TUNNELS_ON_DOWN -> config.toBuilder().health(new HealthConfig(h.downFor(), h.active(), false)).build();
+            case KEEPS_REMOVED_TUNNELS -> config.toBuilder().reloadDrainRemoved(false).build();
+            case NO_LIFETIME -> config.toBuilder().tunnelMaxLifetime(java.time.Duration.ZERO).build();
+            default -> config;
+        };
+    }
+
+    @Override
+    public CompletableFuture<DrainReport> drain() {
+        if (bug == Bug.DRAIN_AT_ONCE || bug == Bug.OFF_MODE_FIN_AT_ONCE) {
+            runtime.connections().tunnels().forEach(t -> t.goAway(CloseReason.DRAINED));
+        }
+        CompletableFuture<DrainReport> drained = runtime.drain();
+        if (bug == Bug.DRAIN_WITHOUT_DEADLINE) {
+            // a drain that is over only when nothing is left: at the deadline it goes on waiting
+            return drained.thenCompose(r -> r.leftAtDeadline() > 0 ? new CompletableFuture<>()
+                    : CompletableFuture.completedFuture(r));
+        }
+        return drained;
+    }
+
+    @Override
+    public CompletableFuture<DrainReport> drained() {
+        return runtime.drained();
+    }
+
+    @Override
+    public void reload(GatewayConfig next) {
+        if (bug == Bug.RELOAD_RESTARTS) {
+            tunnels.forEach(MiniTunnel::shutdown); // as a gateway that restarts to reload would
+        }
+        if (bug == Bug.HALF_APPLIES_RELOAD) {
+            GatewayConfig now = runtime.config();
+            runtime.reload(next.toBuilder().tunnelBuffer(now.tunnelBuffer()).build());
+            return;
+        }
+        runtime.reload(planted(next, bug));
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        runtime.close();
         try {
             listener.close();
         } catch (IOException ignored) {

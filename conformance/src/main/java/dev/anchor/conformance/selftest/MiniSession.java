@@ -80,6 +80,11 @@ final class MiniSession {
                 return;
             }
         }
+        if (bug == Bug.HEALTHY_WHILE_DRAINING && head.path().equals("/healthz")) {
+            reply(ByteBuffer.wrap("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            return;
+        }
         if (bug == Bug.FORWARDS_HEALTHZ && head.path().equals("/healthz")) {
             forwardPlainly(head);
             return;
@@ -92,7 +97,7 @@ final class MiniSession {
     }
 
     private void forward(RequestHead request, Decision.Forward forward, ByteBuffer early) throws IOException {
-        DialPlan plan = new DialPlan(registry, forward.candidates());
+        DialPlan plan = new DialPlan(registry, bug == Bug.IGNORES_HEALTH ? forward.route().pool() : forward.candidates());
         MiniLeg upstream = null;
         Backend backend = null;
         for (DialPlan.Attempt a = plan.next(); a != null; a = plan.next()) {
@@ -153,7 +158,7 @@ final class MiniSession {
             try {
                 response = read(upstream, new ResponseHeadParser(config.head()), fromBackend, deadline, null);
             } catch (SocketTimeoutException e) {
-                refuse(upstream, handshakes.handshakeTimedOut());
+                refuse(upstream, handshakes.handshakeTimedOut(backend));
                 return;
             } catch (HeadParseException e) {
                 refuse(upstream, handshakes.badResponse(e));

@@ -76,6 +76,7 @@ final class MiniTunnel {
     /** Passes on what each side sent before the switch, then runs both directions; returns when the client's ends. */
     void start(ByteBuffer fromBackend, ByteBuffer fromClient) throws IOException {
         gateway.opened(this);
+        stats.departWith(this::goAway, liveness != null);
         tick = gateway.timer.scheduleWithFixedDelay(this::tick, 10, 10, TimeUnit.MILLISECONDS);
         if (bug == Bug.DROPS_TAIL) {
             client.writeThrough(new BufferedOutputStream(client.rawOut(), 256 * 1024));
@@ -212,6 +213,11 @@ final class MiniTunnel {
                 end(locked(() -> ending.protocolError(side, why)));
                 return true;
             }
+            TunnelEnding.Plan leave = locked(ending::departureIfDue);
+            if (leave != null) {
+                end(leave);
+                return true;
+            }
             ByteBuffer ping = locked(() -> {
                 if (bug != Bug.DEAD_WHILE_HELD) {
                     liveness.released(side);
@@ -336,6 +342,30 @@ final class MiniTunnel {
                 leg.close();
             }
         });
+    }
+
+    /** The lifecycle asks the tunnel to go, from its own thread. */
+    private void goAway(CloseReason reason) {
+        if (bug == Bug.DRAIN_BARE_FIN && reason == CloseReason.DRAINED) {
+            // as a gateway that does not follow frames would: FIN both ways, no Close
+            TunnelEnding.Plan stop = locked(ending::shutdown);
+            if (stop != null) {
+                end(new TunnelEnding.Plan(reason, null, new TunnelEnding.LegEnd(TunnelEnding.Action.FINISH, null),
+                        new TunnelEnding.LegEnd(TunnelEnding.Action.FINISH, null)));
+            }
+            return;
+        }
+        if (bug == Bug.CLOSE_MID_FRAME && reason == CloseReason.DRAINED) {
+            // the Close goes behind whatever is being written, frame boundary or not
+            TunnelEnding.Plan stop = locked(ending::shutdown);
+            if (stop != null) {
+                end(new TunnelEnding.Plan(reason, null,
+                        new TunnelEnding.LegEnd(TunnelEnding.Action.FINISH, FrameWriter.close(1001, reason.goingAway(), false)),
+                        new TunnelEnding.LegEnd(TunnelEnding.Action.FINISH, FrameWriter.close(1001, reason.goingAway(), true))));
+            }
+            return;
+        }
+        end(locked(() -> ending.goAway(reason)));
     }
 
     private void tick() {

@@ -5,7 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anchor.conformance.Capability;
 import dev.anchor.conformance.peers.RawClient;
 import dev.anchor.conformance.peers.RawResponse;
+import dev.anchor.conformance.Await;
+import dev.anchor.conformance.TestTime;
+import dev.anchor.core.config.ConfigException;
+import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.gateway.Gateway;
+import dev.anchor.core.lifecycle.DrainReport;
 import dev.anchor.core.gateway.GatewayStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -63,7 +69,8 @@ final class ProcessGateway implements Gateway {
             List<GatewayStatus.TunnelStatus> tunnels = JSON.readValue(get("/status/tunnels"),
                     JSON.getTypeFactory().constructCollectionType(List.class, GatewayStatus.TunnelStatus.class));
             return new GatewayStatus(s.implementation(), s.listen(), s.uptimeMillis(), s.clientConnections(),
-                    s.upstreamConnections(), s.tunnels(), s.backends(), tunnels, s.transport(), s.capacity());
+                    s.upstreamConnections(), s.tunnels(), s.backends(), tunnels, s.transport(), s.capacity(),
+                    s.lifecycle(), s.events());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + target.name() + "'s /status", e);
         }
@@ -87,6 +94,58 @@ final class ProcessGateway implements Gateway {
             return all.length() <= OUTPUT_TAIL ? all : "..." + all.substring(all.length() - OUTPUT_TAIL);
         } catch (IOException e) {
             return "(its output could not be read: " + e + ")";
+        }
+    }
+
+    /**
+     * SIGTERM: a gateway that declares {@link Capability#DRAIN} drains and exits by itself. The
+     * future completes when the process has exited, and fails unless it exited with 0.
+     */
+    @Override
+    public CompletableFuture<DrainReport> drain() {
+        long started = System.nanoTime();
+        process.destroy();
+        return drained().thenApply(r -> new DrainReport(-1, -1, -1, (System.nanoTime() - started) / 1_000_000));
+    }
+
+    @Override
+    public CompletableFuture<DrainReport> drained() {
+        return process.onExit().thenApply(p -> {
+            if (p.exitValue() != 0) {
+                throw new AssertionError(target.name() + " exited with code " + p.exitValue() + " after a drain; it said:\n"
+                        + output());
+            }
+            return new DrainReport(-1, -1, -1, -1);
+        });
+    }
+
+    /**
+     * Renders the files for {@code next} where the running process reads them, and sends SIGHUP.
+     * Whether the gateway applied or refused it is read from its /status (so a target declaring
+     * {@link Capability#RELOAD} declares {@link Capability#STATUS} too): a refusal is thrown as
+     * the ConfigException the gateway logged.
+     */
+    @Override
+    public void reload(GatewayConfig next) {
+        GatewayStatus.LifecycleStatus before = status().lifecycle();
+        GatewayConfig same = next.listen().getPort() == 0 ? next.toBuilder().listen(address).build() : next;
+        try {
+            target.writeFiles(same, dir);
+            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IOException("kill -HUP " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reloading", e);
+        }
+        GatewayStatus.LifecycleStatus after = Await.until(target.name() + " to apply or refuse the reload",
+                TestTime.PROMPT, () -> status().lifecycle(),
+                l -> l.generation() > before.generation() || l.reloadsRefused() > before.reloadsRefused());
+        if (after.generation() == before.generation()) {
+            throw new ConfigException("", after.lastRefusal());
         }
     }
 

@@ -118,15 +118,7 @@ public final class ProcessTarget implements Target {
 
     private ProcessGateway launch(GatewayConfig config) throws IOException {
         Path dir = Files.createTempDirectory("anchor-target-" + file.name() + "-");
-        Map<String, Object> model = TemplateModel.of(config, dir, Map.of(
-                "java", ProcessHandle.current().info().command().orElse("java"),
-                "targetDir", file.file().toAbsolutePath().getParent().toString(),
-                "anchorJar", System.getProperty("anchor.jar", "cli/target/anchor.jar"),
-                "runningAsRoot", "root".equals(System.getProperty("user.name"))));
-        for (Map.Entry<String, Path> t : file.templates().entrySet()) {
-            Files.writeString(dir.resolve(t.getKey()), render(t.getValue().toString(),
-                    Files.readString(t.getValue(), StandardCharsets.UTF_8), model), StandardCharsets.UTF_8);
-        }
+        Map<String, Object> model = writeFiles(config, dir);
         List<String> command = new ArrayList<>();
         for (String token : file.command()) {
             command.add(render("command", token, model));
@@ -163,6 +155,20 @@ public final class ProcessTarget implements Target {
                 throw new IOException("interrupted while " + file.name() + " started", e);
             }
         }
+    }
+
+    /** Renders the target's files for {@code config} into {@code dir}: at start, and again for a reload. */
+    Map<String, Object> writeFiles(GatewayConfig config, Path dir) throws IOException {
+        Map<String, Object> model = TemplateModel.of(config, dir, Map.of(
+                "java", ProcessHandle.current().info().command().orElse("java"),
+                "targetDir", file.file().toAbsolutePath().getParent().toString(),
+                "anchorJar", System.getProperty("anchor.jar", "cli/target/anchor.jar"),
+                "runningAsRoot", "root".equals(System.getProperty("user.name"))));
+        for (Map.Entry<String, Path> t : file.templates().entrySet()) {
+            Files.writeString(dir.resolve(t.getKey()), render(t.getValue().toString(),
+                    Files.readString(t.getValue(), StandardCharsets.UTF_8), model), StandardCharsets.UTF_8);
+        }
+        return model;
     }
 
     @Override

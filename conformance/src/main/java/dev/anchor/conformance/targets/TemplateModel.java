@@ -3,6 +3,7 @@ package dev.anchor.conformance.targets;
 import dev.anchor.core.config.AddressRange;
 import dev.anchor.core.config.Endpoint;
 import dev.anchor.core.config.GatewayConfig;
+import dev.anchor.core.config.HealthConfig;
 import dev.anchor.core.config.HeartbeatConfig;
 import dev.anchor.core.config.RouteConfig;
 import dev.anchor.core.config.TcpOptions;
@@ -63,6 +64,32 @@ public final class TemplateModel {
         m.put("upstream", upstream);
         m.put("admin", Map.of("enabled", config.admin(),
                 "allow", config.adminAllow().stream().map(TemplateModel::cidr).toList()));
+        Map<String, Object> drain = new LinkedHashMap<>();
+        duration(drain, "timeout", config.drain().timeout());
+        duration(drain, "spread", config.drain().spread());
+        m.put("drain", drain);
+        m.put("reload", Map.of("drainRemoved", config.reloadDrainRemoved()));
+        m.put("lifetimeSet", config.limitsLifetime());
+        duration(m, "maxLifetime", config.tunnelMaxLifetime());
+        m.put("health", health(config.health()));
+        return m;
+    }
+
+    private static Map<String, Object> health(HealthConfig h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("passive", h.passive());
+        duration(m, "downFor", h.downFor());
+        HealthConfig.Active a = h.active();
+        m.put("active", a.enabled());
+        m.put("probe", a.probe().configName());
+        m.put("tcpProbe", a.probe() == HealthConfig.Probe.TCP);
+        m.put("upgradeProbe", a.probe() == HealthConfig.Probe.UPGRADE);
+        m.put("path", a.path());
+        duration(m, "interval", a.interval());
+        duration(m, "timeout", a.timeout());
+        m.put("rise", a.rise());
+        m.put("fall", a.fall());
+        m.put("closeTunnelsOnDown", h.closeTunnelsOnDown());
         return m;
     }
 

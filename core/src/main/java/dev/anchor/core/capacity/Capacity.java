@@ -45,12 +45,26 @@ public final class Capacity {
      * @param nanoClock     the time in nanoseconds, for the set-aside time
      */
     public static Capacity of(GatewayConfig config, Path portRangeFile, LongSupplier nanoClock) {
+        return of(config, portRangeFile, nanoClock, Map.of());
+    }
+
+    /**
+     * As {@link #of(GatewayConfig)}, for a reload: an endpoint in {@code kept} keeps the slots it
+     * has, leases and all, so that no source pair is handed out twice across configurations.
+     */
+    public static Capacity of(GatewayConfig config, Map<InetSocketAddress, UpstreamSlots> kept) {
+        return of(config, KernelPortRange.LINUX, System::nanoTime, kept);
+    }
+
+    private static Capacity of(GatewayConfig config, Path portRangeFile, LongSupplier nanoClock,
+                               Map<InetSocketAddress, UpstreamSlots> kept) {
         UpstreamSource source = config.upstream();
         KernelPortRange range = KernelPortRange.read(portRangeFile);
         Map<InetSocketAddress, UpstreamSlots> slots = new LinkedHashMap<>();
         for (RouteConfig route : config.routes()) {
             for (Endpoint e : route.backends()) {
-                slots.computeIfAbsent(e.address(), address -> slots(source, range, e, nanoClock));
+                slots.computeIfAbsent(e.address(), address -> kept.containsKey(address)
+                        ? kept.get(address) : slots(source, range, e, nanoClock));
             }
         }
         return new Capacity(source, range, slots);

@@ -69,7 +69,7 @@ public final class ConfigLoader {
     // tag::config-keys[]
     private static GatewayConfig read(Node root) {
         root.only("implementation", "listen", "event-loops", "limits", "timeouts", "tunnel", "routes", "admin",
-                "blocking", "heartbeat", "tcp", "upstream");
+                "blocking", "heartbeat", "tcp", "upstream", "drain", "reload", "health");
         GatewayConfig.Builder b = GatewayConfig.builder();
         root.text("implementation").ifPresent(b::implementation);
         root.text("listen").ifPresent(t -> b.listen(ConfigValues.hostPort("listen", t, 0)));
@@ -100,8 +100,16 @@ public final class ConfigLoader {
         b.tcp("client", tcpOptions(tcp.section("client", "keepalive", "user-timeout")));
         b.tcp("backend", tcpOptions(tcp.section("backend", "keepalive", "user-timeout")));
 
-        Node tunnel = root.section("tunnel", "buffer");
+        Node tunnel = root.section("tunnel", "buffer", "max-lifetime");
         tunnel.text("buffer").ifPresent(t -> b.tunnelBuffer(ConfigValues.bytes(tunnel.key("buffer"), t)));
+        tunnel.text("max-lifetime").ifPresent(t -> b.tunnelMaxLifetime(offOr(tunnel.key("max-lifetime"), t)));
+
+        Node drain = root.section("drain", "timeout", "spread");
+        b.drain(drain.text("timeout").map(t -> ConfigValues.duration(drain.key("timeout"), t)).orElse(DrainConfig.DEFAULT.timeout()),
+                drain.text("spread").map(t -> offOr(drain.key("spread"), t)).orElse(DrainConfig.DEFAULT.spread()));
+        Node reload = root.section("reload", "drain-removed");
+        reload.bool("drain-removed").ifPresent(b::reloadDrainRemoved);
+        b.health(health(root.section("health", "passive", "active", "close-tunnels-on-down")));
 
         Node admin = root.section("admin", "enabled", "allow");
         admin.bool("enabled").ifPresent(b::admin);
@@ -124,6 +132,32 @@ public final class ConfigLoader {
             b.route(route(route));
         }
         return b.build();
+    }
+
+    private static HealthConfig health(Node health) {
+        Node passive = health.section("passive", "down-for");
+        Duration downFor = passive.text("down-for").map(t -> offOr(passive.key("down-for"), t))
+                .orElse(HealthConfig.DEFAULT.downFor());
+        Node active = health.section("active", "probe", "path", "interval", "timeout", "rise", "fall");
+        HealthConfig.Active d = HealthConfig.Active.NONE;
+        HealthConfig.Probe probe = active.text("probe")
+                .map(t -> t.equals("false") ? "none" : t)
+                .map(t -> choice(active.key("probe"), t, HealthConfig.Probe.class, List.of("none", "tcp", "upgrade")))
+                .orElse(HealthConfig.Probe.NONE);
+        HealthConfig.Active a = new HealthConfig.Active(probe,
+                active.text("path").orElse(d.path()),
+                active.text("interval").map(t -> ConfigValues.duration(active.key("interval"), t)).orElse(d.interval()),
+                active.text("timeout").map(t -> ConfigValues.duration(active.key("timeout"), t)).orElse(d.timeout()),
+                (int) (long) active.integer("rise").orElse((long) d.rise()),
+                (int) (long) active.integer("fall").orElse((long) d.fall()));
+        boolean close = health.bool("close-tunnels-on-down").orElse(false);
+        return new HealthConfig(downFor, a, close);
+    }
+
+    /** A duration, or {@code off} (which YAML 1.1 reads as false), or 0, for zero. */
+    private static Duration offOr(String key, String text) {
+        String t = text.strip();
+        return t.equals("off") || t.equals("false") || t.equals("0") ? Duration.ZERO : ConfigValues.duration(key, t);
     }
 
     private static HeartbeatConfig.Leg heartbeatLeg(Node leg) {

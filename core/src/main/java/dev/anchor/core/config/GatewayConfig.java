@@ -31,7 +31,11 @@ public record GatewayConfig(
         HeartbeatConfig heartbeat,
         TcpOptions tcpClient,
         TcpOptions tcpBackend,
-        UpstreamSource upstream) {
+        UpstreamSource upstream,
+        DrainConfig drain,
+        HealthConfig health,
+        boolean reloadDrainRemoved,
+        Duration tunnelMaxLifetime) {
 
     /** The event-loop threads to run: {@code event-loops}, or one per available core when it is 0. */
     public int eventLoopThreads() {
@@ -66,6 +70,45 @@ public record GatewayConfig(
         adminAllow = List.copyOf(adminAllow);
     }
 
+    /** Whether tunnels end when they reach an age ({@code tunnel.max-lifetime}). */
+    public boolean limitsLifetime() {
+        return !tunnelMaxLifetime.isZero();
+    }
+
+    // tag::restart-only[]
+    /**
+     * The first key whose change a reload cannot apply, or null. These are read once, when the
+     * gateway starts: the listening socket, the threads, the buffers sized for them, the socket
+     * options some implementations prepare once, and the source-port pools whose pairs live
+     * connections hold. A reload that changes one is refused, naming it, and the gateway goes on
+     * with the configuration it has; everything else applies to new connections.
+     */
+    public String restartOnlyChange(GatewayConfig next) {
+        if (!implementation.equals(next.implementation)) {
+            return "implementation";
+        }
+        if (!listen.equals(next.listen)) {
+            return "listen";
+        }
+        if (eventLoops != next.eventLoops) {
+            return "event-loops";
+        }
+        if (blockingThreads != next.blockingThreads) {
+            return "blocking.threads";
+        }
+        if (tunnelBuffer != next.tunnelBuffer) {
+            return "tunnel.buffer";
+        }
+        if (!tcpClient.equals(next.tcpClient)) {
+            return "tcp.client";
+        }
+        if (!tcpBackend.equals(next.tcpBackend)) {
+            return "tcp.backend";
+        }
+        return upstream.equals(next.upstream) ? null : "upstream";
+    }
+    // end::restart-only[]
+
     public static Builder builder() {
         return new Builder();
     }
@@ -88,6 +131,10 @@ public record GatewayConfig(
         b.tcpClient = tcpClient;
         b.tcpBackend = tcpBackend;
         b.upstream = upstream;
+        b.drain = drain;
+        b.health = health;
+        b.reloadDrainRemoved = reloadDrainRemoved;
+        b.tunnelMaxLifetime = tunnelMaxLifetime;
         return b;
     }
 
@@ -108,6 +155,10 @@ public record GatewayConfig(
         private TcpOptions tcpClient = TcpOptions.DEFAULT;
         private TcpOptions tcpBackend = TcpOptions.DEFAULT;
         private UpstreamSource upstream = UpstreamSource.KERNEL;
+        private DrainConfig drain = DrainConfig.DEFAULT;
+        private HealthConfig health = HealthConfig.DEFAULT;
+        private boolean reloadDrainRemoved;
+        private Duration tunnelMaxLifetime = Duration.ZERO;
 
         private Builder() {
         }
@@ -290,6 +341,47 @@ public record GatewayConfig(
             return this;
         }
 
+        /** {@code drain.timeout} and {@code drain.spread}; the spread may be zero, and must be shorter than the timeout. */
+        public Builder drain(Duration timeout, Duration spread) {
+            positive("drain.timeout", timeout);
+            if (spread.isNegative() || spread.compareTo(timeout) >= 0) {
+                throw ConfigException.invalid("drain.spread", ConfigValues.describe(spread),
+                        "a duration from 0s to less than drain.timeout (" + ConfigValues.describe(timeout) + ")");
+            }
+            this.drain = new DrainConfig(timeout, spread);
+            return this;
+        }
+
+        /** Whether a reload drains the tunnels of the backends it removes, after {@code drain.timeout}. */
+        public Builder reloadDrainRemoved(boolean drainRemoved) {
+            this.reloadDrainRemoved = drainRemoved;
+            return this;
+        }
+
+        /** {@link Duration#ZERO} means tunnels live as long as their endpoints want. */
+        public Builder tunnelMaxLifetime(Duration d) {
+            this.tunnelMaxLifetime = d.isZero() ? d : positive("tunnel.max-lifetime", d);
+            return this;
+        }
+
+        public Builder health(HealthConfig h) {
+            if (!h.downFor().isZero()) {
+                positive("health.passive.down-for", h.downFor());
+            }
+            HealthConfig.Active a = h.active();
+            if (a.enabled()) {
+                positive("health.active.interval", a.interval());
+                positive("health.active.timeout", a.timeout());
+                count("health.active.rise", a.rise(), 1, 100);
+                count("health.active.fall", a.fall(), 1, 100);
+                if (!a.path().startsWith("/") || a.path().chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
+                    throw ConfigException.invalid("health.active.path", a.path(), "a request target starting with '/', visible ASCII");
+                }
+            }
+            this.health = h;
+            return this;
+        }
+
         public GatewayConfig build() {
             if (routes.isEmpty()) {
                 throw new ConfigException("routes", "at least one route is needed, e.g. "
@@ -307,7 +399,7 @@ public record GatewayConfig(
             }
             return new GatewayConfig(implementation, listen, new HeadLimits(headBytes, headFields), timeouts,
                     tunnelBuffer, routes, admin, adminAllow, blockingThreads, eventLoops, heartbeat, tcpClient, tcpBackend,
-                    upstream);
+                    upstream, drain, health, reloadDrainRemoved, tunnelMaxLifetime);
         }
 
         /** An IPv6 backend cannot be reached from an IPv4 source, nor the other way round. */

@@ -31,7 +31,15 @@ public enum CloseReason {
     TCP_TIMEOUT,
     /** In ping mode, a leg sent a frame RFC 6455 forbids. */
     PROTOCOL_ERROR,
-    /** The gateway was stopped. */
+    /** The gateway was draining and asked the tunnel to go: a Close 1001 to both endpoints, or FIN in off mode. */
+    DRAINED,
+    /** The tunnel reached {@code tunnel.max-lifetime} and was asked to go, so that its client reconnects elsewhere. */
+    MAX_LIFETIME,
+    /** Its backend was marked down by an active probe, with {@code health.close-tunnels-on-down}. */
+    BACKEND_DOWN,
+    /** A reload removed its backend, with {@code reload.drain-removed}. */
+    BACKEND_REMOVED,
+    /** The gateway was stopped, or a drain reached its deadline: both legs closed at once. */
     SHUTDOWN;
 
     /** The reason a tunnel gets when {@code side} ended its stream first, without a close handshake. */
@@ -52,6 +60,17 @@ public enum CloseReason {
             return TCP_TIMEOUT;
         }
         return side == Side.CLIENT ? CLIENT_RESET : BACKEND_RESET;
+    }
+
+    /** The words of the Close frame that asks the endpoints to go for this reason. */
+    public String goingAway() {
+        return switch (this) {
+            case DRAINED -> "gateway is shutting down";
+            case MAX_LIFETIME -> "connection reached its maximum lifetime";
+            case BACKEND_DOWN -> "backend is down";
+            case BACKEND_REMOVED -> "backend was removed";
+            default -> "going away";
+        };
     }
 
     /** True for the reasons that mean a peer is gone without a word: the deaths the metrics count. */

@@ -3,6 +3,7 @@ package dev.anchor.core.gateway;
 import dev.anchor.core.capacity.SlotLease;
 import dev.anchor.core.route.Backend;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The gateway's own count of what it holds open: client connections, upstream connections and
@@ -22,6 +24,10 @@ public final class ConnectionRegistry {
     private final AtomicInteger upstreams = new AtomicInteger();
     private final Map<Long, TunnelStats> tunnels = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    /** What the gateway's lifecycle does with a new tunnel: a lifetime, or a drain under way. */
+    private volatile Consumer<TunnelStats> onOpened = t -> { };
+    /** How long a failed connect marks its backend down ({@code health.passive.down-for}). */
+    private volatile Duration passiveDownFor = Duration.ZERO;
 
     ConnectionRegistry(GatewayMetrics metrics) {
         this.metrics = metrics;
@@ -59,15 +65,34 @@ public final class ConnectionRegistry {
     }
     // end::upstream-lease[]
 
+    /**
+     * A connect toward {@code backend} failed. A failure of the backend (refused, timed out,
+     * unreachable) marks it down for a while; a shortage of source ports is the gateway's own, and
+     * says nothing about the backend.
+     */
     public void connectFailed(Backend backend, ConnectFailure cause) {
         metrics.connectFailed(backend, cause);
+        if (!cause.isCapacity() && cause != ConnectFailure.OTHER) {
+            backend.health().failedForClient(passiveDownFor, "connect " + cause.label());
+        }
+    }
+
+    /** The backend took the connection but did not answer the handshake in time: it is down for a while too. */
+    public void handshakeTimedOut(Backend backend) {
+        backend.health().failedForClient(passiveDownFor, "handshake timed out");
+    }
+
+    void lifecycle(Consumer<TunnelStats> onOpened, Duration passiveDownFor) {
+        this.onOpened = onOpened;
+        this.passiveDownFor = passiveDownFor;
     }
 
     public TunnelStats tunnelOpened(InetSocketAddress client, Backend backend) {
         long id = ids.incrementAndGet();
         TunnelStats t = new TunnelStats(id, client, backend, Instant.now(),
                 new Flow(metrics.bytesCounter(Direction.UPSTREAM)),
-                new Flow(metrics.bytesCounter(Direction.DOWNSTREAM)));
+                new Flow(metrics.bytesCounter(Direction.DOWNSTREAM)),
+                opened -> onOpened.accept(opened));
         tunnels.put(id, t);
         return t;
     }
@@ -75,6 +100,7 @@ public final class ConnectionRegistry {
     /** Idempotent: only the first close of a tunnel is counted. */
     public void tunnelClosed(TunnelStats tunnel, CloseReason reason) {
         if (tunnels.remove(tunnel.id()) != null) {
+            tunnel.closed();
             metrics.tunnelClosed(reason);
         }
     }
@@ -82,6 +108,7 @@ public final class ConnectionRegistry {
     /** As {@link #tunnelClosed(TunnelStats, CloseReason)}, for a tunnel ended because {@code dead} died. */
     public void tunnelClosed(TunnelStats tunnel, CloseReason reason, Side dead) {
         if (tunnels.remove(tunnel.id()) != null) {
+            tunnel.closed();
             metrics.tunnelClosed(reason);
             if (reason.isDeath()) {
                 metrics.peerDied(dead, reason);

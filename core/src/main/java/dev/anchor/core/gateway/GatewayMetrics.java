@@ -12,6 +12,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -42,16 +45,47 @@ public final class GatewayMetrics {
                 .register(registry);
     }
 
-    void bind(ConnectionRegistry connections, List<Backend> backends) {
+    void bind(ConnectionRegistry connections, BooleanSupplier draining) {
         gauge("anchor.client.connections", "Client connections open now", connections::clientConnections);
         gauge("anchor.upstream.connections", "Upstream connections open or opening now", connections::upstreamConnections);
         gauge("anchor.tunnels", "Tunnels open now", connections::tunnelCount);
+        gauge("anchor.draining", "1 while the gateway drains, 0 otherwise", () -> draining.getAsBoolean() ? 1 : 0);
+    }
+
+    /** The gauges of each backend endpoint; an endpoint already bound (kept by a reload) is left as it is. */
+    void bind(List<Backend> backends) {
         for (Backend b : backends) {
             Gauge.builder("anchor.backend.connections", b, Backend::connections)
                     .description("Upstream connections open or opening to one backend endpoint")
                     .tag("backend", b.name())
                     .register(registry);
+            Gauge.builder("anchor.backend.up", b, x -> x.health().up() ? 1 : 0)
+                    .description("1 while a backend endpoint takes new tunnels, 0 while it is marked down")
+                    .tag("backend", b.name())
+                    .register(registry);
         }
+    }
+
+    /** A reload was applied, or refused and the configuration kept. */
+    void reloaded(boolean applied) {
+        Counter.builder("anchor.reloads")
+                .description("Configuration reloads, by result: applied, or refused (the old configuration kept)")
+                .tag("result", applied ? "applied" : "refused")
+                .register(registry)
+                .increment();
+    }
+
+    /** The counts of one counter by the values of one of its tags, for the status page. */
+    Map<String, Long> counts(String name, String... tags) {
+        Map<String, Long> counts = new TreeMap<>();
+        for (Counter c : registry.find(name).counters()) {
+            StringBuilder key = new StringBuilder();
+            for (String tag : tags) {
+                key.append(key.isEmpty() ? "" : " ").append(c.getId().getTag(tag));
+            }
+            counts.merge(key.toString(), (long) c.count(), Long::sum);
+        }
+        return counts;
     }
 
     // tag::capacity-metrics[]

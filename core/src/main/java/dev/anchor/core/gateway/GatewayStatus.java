@@ -5,6 +5,7 @@ import dev.anchor.core.capacity.Capacity;
 import dev.anchor.core.capacity.SlotCounts;
 import dev.anchor.core.capacity.UpstreamSlots;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A snapshot of a running gateway, served as JSON at {@code /status} and read by the conformance
@@ -25,9 +26,29 @@ public record GatewayStatus(
         List<BackendStatus> backends,
         List<TunnelStatus> tunnelList,
         @JsonInclude(JsonInclude.Include.NON_NULL) String transport,
-        CapacityStatus capacity) {
+        CapacityStatus capacity,
+        LifecycleStatus lifecycle,
+        EventCounts events) {
 
-    public record BackendStatus(String backend, int connections) {
+    /**
+     * One backend endpoint: its upstream connections, whether it takes new tunnels ({@code up},
+     * and {@code health} in words), and whether the configuration still names it (a reload may
+     * have removed it while tunnels to it live on).
+     */
+    public record BackendStatus(String backend, int connections, boolean up, String health, boolean configured) {
+    }
+
+    /**
+     * Drain and reload: whether a drain is under way, the configuration in force (1 at start, one
+     * more per applied reload), the reloads refused, and why the last one was.
+     */
+    public record LifecycleStatus(boolean draining, long generation, long reloadsRefused,
+                                  @JsonInclude(JsonInclude.Include.NON_NULL) String lastRefusal) {
+    }
+
+    /** Counts since start, for the status page: by reason or by leg and reason. */
+    public record EventCounts(Map<String, Long> tunnelsClosed, Map<String, Long> peerDeaths,
+                              Map<String, Long> clientsRefused, Map<String, Long> handshakes) {
     }
 
     public record FlowStatus(long bytes, long buffered, long peakBuffered) {

@@ -8,12 +8,14 @@ import dev.anchor.core.handshake.UpstreamRequest;
 import dev.anchor.core.http.HeadParseException;
 import dev.anchor.core.http.RequestHead;
 import dev.anchor.core.http.ResponseHead;
+import dev.anchor.core.route.Backend;
 import dev.anchor.core.route.Route;
 import dev.anchor.core.route.Router;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * The decisions of the opening handshake, shared by every implementation: what a request head
@@ -26,11 +28,16 @@ public final class HandshakePolicy {
     private final Router router;
     private final AdminEndpoints admin;
     private final GatewayMetrics metrics;
+    private final BooleanSupplier draining;
+    private final ConnectionRegistry registry;
 
-    HandshakePolicy(Router router, AdminEndpoints admin, GatewayMetrics metrics) {
+    HandshakePolicy(Router router, AdminEndpoints admin, GatewayMetrics metrics, BooleanSupplier draining,
+                    ConnectionRegistry registry) {
         this.router = router;
         this.admin = admin;
         this.metrics = metrics;
+        this.draining = draining;
+        this.registry = registry;
     }
 
     public Decision onRequest(RequestHead head, InetSocketAddress client) {
@@ -49,11 +56,43 @@ public final class HandshakePolicy {
         if (invalid.isPresent()) {
             return reject(invalid.get());
         }
+        if (draining.getAsBoolean()) {
+            metrics.clientRefused("draining");
+            return reject(Rejection.of(503, "the gateway is draining; connect again")
+                    .with("Retry-After", Integer.toString(DRAINING_RETRY_AFTER_SECONDS)));
+        }
+        List<Backend> up = route.get().balancer().order(route.get().pool(), client).stream()
+                .filter(b -> b.health().up())
+                .toList();
+        if (up.isEmpty()) {
+            return reject(allDown(route.get()));
+        }
         RequestHead upstream = UpstreamRequest.of(head, client, "http");
-        return new Decision.Forward(route.get(), route.get().balancer().order(route.get().pool(), client),
-                upstream, upstream.render());
+        return new Decision.Forward(route.get(), up, upstream, upstream.render());
     }
     // end::handshake-request[]
+
+    /** How long a client turned away by a drain is asked to wait: long enough for a balancer to notice. */
+    static final int DRAINING_RETRY_AFTER_SECONDS = 5;
+
+    // tag::all-down[]
+    /**
+     * Every backend of the route is marked down: 503 at once, with no SYN sent, rather than a
+     * connect timeout per backend. Retry-After is when the first passive mark runs out, or a
+     * probe interval's guess.
+     */
+    private Rejection allDown(Route route) {
+        metrics.clientRefused("all_backends_down");
+        long seconds = route.pool().stream()
+                .map(b -> b.health().downFor())
+                .filter(d -> !d.isZero())
+                .mapToLong(d -> (d.toMillis() + 999) / 1000)
+                .min().orElse(CAPACITY_RETRY_AFTER_SECONDS);
+        return Rejection.of(503, "every backend of route " + route.prefix() + " is down ("
+                        + route.pool().stream().map(b -> b.name() + ": " + b.health().describe()).toList() + ")")
+                .with("Retry-After", Long.toString(Math.max(1, seconds)));
+    }
+    // end::all-down[]
 
     /** The backend's response head has arrived. */
     public Answer onAnswer(Decision.Forward forward, ResponseHead response) {
@@ -97,7 +136,9 @@ public final class HandshakePolicy {
     }
     // end::connect-failed[]
 
-    public ByteBuffer handshakeTimedOut() {
+    /** The backend took the connection and did not answer in time: 504, and the backend is down for a while. */
+    public ByteBuffer handshakeTimedOut(Backend backend) {
+        registry.handshakeTimedOut(backend);
         return rejected(Rejection.of(504, "the backend did not answer the handshake in time"));
     }
 

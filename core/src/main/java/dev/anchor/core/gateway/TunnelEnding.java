@@ -65,6 +65,8 @@ public final class TunnelEnding {
     private final TunnelLiveness liveness;
     /** The first side whose stream ended without its Close frame, or null. */
     private Side unclean;
+    /** Why the gateway asked the tunnel to go, while it waits for frame boundaries to say so; or null. */
+    private CloseReason departing;
     /** Volatile so that any thread may ask whether the tunnel has ended; everything else waits for its caller's discipline. */
     private volatile boolean ended;
 
@@ -159,6 +161,42 @@ public final class TunnelEnding {
         return end(CloseReason.PROTOCOL_ERROR, null, offender, toOffender, toOther);
     }
     // end::died[]
+
+    // tag::go-away[]
+    /**
+     * The gateway asks the tunnel to go ({@code reason}: a drain, its lifetime, its backend down or
+     * removed). In {@code ping} mode each endpoint gets a Close 1001 and then FIN, but a Close may
+     * only go between two frames: while either stream is inside one, this returns null, and
+     * {@link #departureIfDue()} is asked again as the bytes pass. A tunnel whose endpoints are
+     * already closing is left to finish. In {@code off} mode no Close can be placed: both legs get
+     * FIN after what is queued for them.
+     */
+    public Plan goAway(CloseReason reason) {
+        if (ended) {
+            return null;
+        }
+        if (departing == null) {
+            departing = reason;
+        }
+        return departureIfDue();
+    }
+
+    /** The plan of a departure asked for earlier, if both streams are between frames now; otherwise null. */
+    public Plan departureIfDue() {
+        if (ended || departing == null) {
+            return null;
+        }
+        if (liveness == null) {
+            return end(departing, null, LegEnd.of(Action.FINISH), LegEnd.of(Action.FINISH));
+        }
+        if (!liveness.canCloseBoth()) {
+            return null;
+        }
+        return end(departing, null,
+                finish(Side.CLIENT, GOING_AWAY, departing.goingAway()),
+                finish(Side.BACKEND, GOING_AWAY, departing.goingAway()));
+    }
+    // end::go-away[]
 
     /** The gateway is stopping: both legs close at once. */
     public Plan shutdown() {

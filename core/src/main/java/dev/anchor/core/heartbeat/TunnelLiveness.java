@@ -150,6 +150,14 @@ public final class TunnelLiveness {
         backend.stop();
     }
 
+    /**
+     * Whether the gateway may say goodbye to both endpoints now: both streams are between frames,
+     * and no Close has passed or gone out yet (endpoints already closing are left to finish).
+     */
+    public boolean canCloseBoth() {
+        return !closing() && fromClient.atBoundary() && fromBackend.atBoundary();
+    }
+
     /** True once a Close frame has passed from {@code sender}, in its own stream. */
     public boolean closeSeenFrom(Side sender) {
         return scannerFrom(sender).closeSeen();

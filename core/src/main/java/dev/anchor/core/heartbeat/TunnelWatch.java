@@ -88,7 +88,7 @@ public final class TunnelWatch {
     /** The plan that ends the tunnel at {@code now}, or null while it may go on (or has already ended). */
     public TunnelEnding.Plan endIfDue(long now, long lastActivity, Stalls stalls) {
         Ending found = check(now, lastActivity, stalls);
-        return found == null ? null : ending.timedOut(found);
+        return found == null ? ending.departureIfDue() : ending.timedOut(found);
     }
 
     /** What ends the tunnel at {@code now}, or null while it may go on. */

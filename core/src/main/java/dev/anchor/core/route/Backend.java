@@ -16,6 +16,7 @@ public final class Backend {
     private final InetSocketAddress address;
     private final UpstreamSlots slots;
     private final AtomicInteger connections = new AtomicInteger();
+    private final BackendHealth health = new BackendHealth(System::nanoTime);
 
     /** A backend whose connections take the kernel's source ports, its range not known. */
     public Backend(String name, InetSocketAddress address) {
@@ -63,6 +64,11 @@ public final class Backend {
         if (left < 0) {
             throw new IllegalStateException("more disconnects than connects on " + name);
         }
+    }
+
+    /** Whether it takes new tunnels, and the evidence. */
+    public BackendHealth health() {
+        return health;
     }
 
     @Override

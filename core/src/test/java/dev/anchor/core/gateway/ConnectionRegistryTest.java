@@ -88,7 +88,7 @@ class ConnectionRegistryTest {
         assertThat(status.clientConnections()).isEqualTo(1);
         assertThat(status.upstreamConnections()).isEqualTo(1);
         assertThat(status.tunnels()).isEqualTo(1);
-        assertThat(status.backends()).contains(new GatewayStatus.BackendStatus(backend.name(), 1));
+        assertThat(status.backends()).contains(new GatewayStatus.BackendStatus(backend.name(), 1, true, "up", true));
         assertThat(status.tunnelList()).singleElement().satisfies(t -> assertThat(t.client()).isEqualTo("127.0.0.1:50000"));
         assertThat(runtime.status(false).tunnelList()).isEmpty();
         assertThat(status.capacity().mode()).isEqualTo("kernel");

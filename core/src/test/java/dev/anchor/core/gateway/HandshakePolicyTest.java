@@ -197,7 +197,7 @@ class HandshakePolicyTest {
     @Test
     void everyFailureOnTheWayToTheBackendHasItsStatus() {
         assertThat(page(handshakes.headTimedOut()).head().status()).isEqualTo(408);
-        assertThat(page(handshakes.handshakeTimedOut()).head().status()).isEqualTo(504);
+        assertThat(page(handshakes.handshakeTimedOut(runtime.router().backends().get(0))).head().status()).isEqualTo(504);
         assertThat(page(handshakes.backendClosedEarly()).head().status()).isEqualTo(502);
         assertThat(page(handshakes.badResponse(new HeadParseException(502, "bad"))).head().status()).isEqualTo(502);
     }

@@ -74,6 +74,14 @@ class TunnelEndingTest {
             new Row(CloseReason.PROTOCOL_ERROR, (e, l) -> e.protocolError(Side.CLIENT, new FrameException("a client frame must be masked")),
                     null, // off mode does not read frames, so it finds no forbidden one
                     new Expect(FINISH, 1002, FINISH, 1001)),
+            new Row(CloseReason.DRAINED, (e, l) -> e.goAway(CloseReason.DRAINED),
+                    new Expect(FINISH, 0, FINISH, 0), new Expect(FINISH, 1001, FINISH, 1001)),
+            new Row(CloseReason.MAX_LIFETIME, (e, l) -> e.goAway(CloseReason.MAX_LIFETIME),
+                    new Expect(FINISH, 0, FINISH, 0), new Expect(FINISH, 1001, FINISH, 1001)),
+            new Row(CloseReason.BACKEND_DOWN, (e, l) -> e.goAway(CloseReason.BACKEND_DOWN),
+                    new Expect(FINISH, 0, FINISH, 0), new Expect(FINISH, 1001, FINISH, 1001)),
+            new Row(CloseReason.BACKEND_REMOVED, (e, l) -> e.goAway(CloseReason.BACKEND_REMOVED),
+                    new Expect(FINISH, 0, FINISH, 0), new Expect(FINISH, 1001, FINISH, 1001)),
             new Row(CloseReason.SHUTDOWN, (e, l) -> e.shutdown(),
                     new Expect(CLOSE, 0, CLOSE, 0), new Expect(CLOSE, 0, CLOSE, 0)));
 
@@ -172,6 +180,47 @@ class TunnelEndingTest {
         scan(liveness.scannerFrom(Side.BACKEND), new byte[] {(byte) 0x82, 10, 1, 2, 3});
 
         assertThat(ending.streamEnded(Side.BACKEND).close()).isNull();
+    }
+
+    @Test
+    void aDepartureWaitsForBothStreamsToReachAFrameBoundary() throws FrameException {
+        TunnelLiveness liveness = liveness();
+        TunnelEnding ending = new TunnelEnding(liveness);
+        scan(liveness.scannerFrom(Side.BACKEND), new byte[] {(byte) 0x82, 4, 1, 2});
+
+        assertThat(ending.goAway(CloseReason.DRAINED)).as("inside a frame from the backend").isNull();
+        assertThat(ending.departureIfDue()).as("still inside it").isNull();
+        assertThat(ending.ended()).isFalse();
+
+        scan(liveness.scannerFrom(Side.BACKEND), new byte[] {3, 4});
+        TunnelEnding.Plan plan = ending.departureIfDue();
+        assertThat(plan.reason()).isEqualTo(CloseReason.DRAINED);
+        assertThat(code(plan.client().close())).isEqualTo(1001);
+        assertThat(reason(plan.client().close())).isEqualTo("gateway is shutting down");
+        assertThat(code(plan.backend().close())).isEqualTo(1001);
+        assertThat(ending.departureIfDue()).as("once").isNull();
+    }
+
+    @Test
+    void endpointsAlreadyClosingAreLeftToFinish() throws FrameException {
+        TunnelLiveness liveness = liveness();
+        TunnelEnding ending = new TunnelEnding(liveness);
+        scan(liveness.scannerFrom(Side.CLIENT), new byte[] {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xe8});
+
+        assertThat(ending.goAway(CloseReason.DRAINED)).isNull();
+        assertThat(ending.ended()).isFalse();
+    }
+
+    @Test
+    void theFirstReasonToGoIsTheOneCounted() throws FrameException {
+        TunnelLiveness liveness = liveness();
+        TunnelEnding ending = new TunnelEnding(liveness);
+        scan(liveness.scannerFrom(Side.CLIENT), new byte[] {(byte) 0x82, (byte) 0x84, 0, 0, 0, 0, 1});
+
+        assertThat(ending.goAway(CloseReason.MAX_LIFETIME)).isNull();
+        assertThat(ending.goAway(CloseReason.DRAINED)).isNull();
+        scan(liveness.scannerFrom(Side.CLIENT), new byte[] {2, 3, 4});
+        assertThat(ending.departureIfDue().reason()).isEqualTo(CloseReason.MAX_LIFETIME);
     }
 
     // --- the ways to a reason ----------------------------------------------------------------
