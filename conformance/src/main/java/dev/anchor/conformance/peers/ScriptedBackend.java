@@ -99,6 +99,15 @@ public final class ScriptedBackend implements AutoCloseable {
         return List.copyOf(failures);
     }
 
+    /**
+     * The first connection whose request head has arrived: a client's tunnel, not a health probe's
+     * bare connect; fails if none within {@code timeout}.
+     */
+    public BackendConnection awaitRequest(Duration timeout) {
+        return dev.anchor.conformance.Await.until("a connection with a request head", timeout,
+                () -> all.stream().filter(c -> c.request() != null).findFirst().orElse(null), c -> c != null);
+    }
+
     /** Stops accepting, as a backend process that went away would; the connections it has stay open. */
     public void stopListening() throws IOException {
         listener.close();

@@ -2,6 +2,7 @@ package dev.anchor.conformance.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anchor.conformance.Await;
 import dev.anchor.conformance.Background;
 import dev.anchor.conformance.Conforms;
 import dev.anchor.conformance.Rule;
@@ -19,6 +20,7 @@ import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.gateway.Gateway;
 import dev.anchor.core.lifecycle.DrainReport;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -129,8 +131,9 @@ public abstract class DrainRules extends RuleGroup {
         Tunnels t = tunnels(1, c -> c.drain(timeout, TestTime.scaled(Duration.ofSeconds(1))));
         fx.drain(t.gateway());
 
-        RawResponse health = get(t.gateway(), "/healthz");
-        assertThat(health.status()).as("/healthz while draining").isEqualTo(503);
+        // a process hears its SIGTERM a moment later: the answer may take that moment to change
+        Await.until("/healthz to answer 503 while draining", TestTime.PROMPT, () -> get(t.gateway(), "/healthz").status(),
+                status -> status == 503);
 
         RawClient late = fx.raw(t.gateway());
         late.sendUpgrade("/");
@@ -204,13 +207,16 @@ public abstract class DrainRules extends RuleGroup {
     @Conforms(Rule.DRAIN_07)
     void drain07_aTunnelPastItsLifetimeIsAskedToGo() throws Exception {
         Duration lifetime = TestTime.scaled(Duration.ofSeconds(2));
-        long opened = System.nanoTime();
-        Tunnels t = tunnels(1, c -> quietPings(c).tunnelMaxLifetime(lifetime));
+        ScriptedBackend backend = fx.scripted(BackendConnection::accept);
+        Gateway gateway = fx.gateway(quietPings(fx.config(backend.address())).tunnelMaxLifetime(lifetime).build());
+        RawClient client = fx.raw(gateway);
+        long opened = System.nanoTime(); // the tunnel's age starts at its 101, after this
+        client.upgrade("/");
 
-        Frame atClient = goodbye(t.clients().get(0), "client");
+        Frame atClient = goodbye(client, "client");
         long heard = System.nanoTime() - opened;
         assertThat(atClient.closeCode()).isEqualTo(1001);
-        assertThat(goodbye(t.backends().get(0), "backend").closeCode()).isEqualTo(1001);
+        assertThat(goodbye(backend.awaitConnection(TestTime.PROMPT), "backend").closeCode()).isEqualTo(1001);
         assertThat(Duration.ofNanos(heard)).as("between 90% and 100% of tunnel.max-lifetime")
                 .isBetween(lifetime.multipliedBy(9).dividedBy(10), lifetime.plus(SLACK));
     }
@@ -268,10 +274,12 @@ public abstract class DrainRules extends RuleGroup {
         gateway.close();
     }
 
-    RawResponse get(Gateway gateway, String path) throws IOException {
+    static RawResponse get(Gateway gateway, String path) {
         try (RawClient c = RawClient.connect(gateway.address())) {
             c.write("GET " + path + " HTTP/1.1\r\nHost: " + c.host() + "\r\nConnection: close\r\n\r\n");
             return c.readResponse();
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET " + path, e);
         }
     }
 }

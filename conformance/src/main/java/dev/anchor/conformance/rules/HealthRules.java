@@ -126,7 +126,7 @@ public abstract class HealthRules extends RuleGroup {
                 .health(new HealthConfig(LONG, probing(HealthConfig.Probe.TCP, "/", 1, 1), true)).build());
         RawClient client = fx.raw(gateway);
         client.upgrade("/");
-        BackendConnection backend = a.awaitConnection(TestTime.PROMPT);
+        BackendConnection backend = a.awaitRequest(TestTime.PROMPT); // the probes connect too
 
         a.stopListening(); // the tunnel's own connection stays
         assertThat(DrainRules.goodbye(client, "client").closeCode()).isEqualTo(1001);

@@ -12,7 +12,7 @@ public record DrainReport(int tunnelsAtStart, long toldToGo, int leftAtDeadline,
 
     public String describe() {
         return String.format(java.util.Locale.ROOT,
-                "drained in %.1f s: %d tunnels open at the start, %d asked to go, %d closed at the deadline",
-                millis / 1000.0, tunnelsAtStart, toldToGo, leftAtDeadline);
+                "drained in %.1f s: %d tunnel%s open at the start, %d asked to go, %d closed at the deadline",
+                millis / 1000.0, tunnelsAtStart, tunnelsAtStart == 1 ? "" : "s", toldToGo, leftAtDeadline);
     }
 }
