@@ -44,6 +44,7 @@ final class DemoCommand implements Callable<Integer> {
                 demo.implementation(), demo.backendCount());
         out.printf("  connect to   %s%n", ws);
         out.printf("  backends     %s%n", String.join(", ", demo.backendAddresses()));
+        out.printf("  status page  %s/   (open it in a browser: tunnels, backends, headroom, live)%n", http);
         out.printf("  status       %s/status   metrics %s/metrics%n", http, http);
         out.println();
         out.println("Try it from a browser's developer console (on any page, even about:blank):");

@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "run",
-        description = {"Run a gateway from a configuration file until it is stopped (Ctrl+C or SIGTERM).",
+        description = {"Run a gateway from a configuration file until it is stopped.",
+                "SIGTERM or Ctrl+C drains it (a second one stops it at once); SIGHUP reloads the file.",
                 "The file format is described in docs/configuration and examples/gateway.yaml."},
         mixinStandardHelpOptions = true)
 final class RunCommand implements Callable<Integer> {
@@ -42,6 +43,7 @@ final class RunCommand implements Callable<Integer> {
         }
         GatewayConfig cfg = ConfigLoader.load(config);
         String name = implementation != null ? implementation : cfg.implementation();
+        cfg = withImplementation(cfg, name);
         GatewayProvider provider = Implementations.find(name);
         if (check) {
             Summary.print(spec.commandLine().getOut(), name, cfg, null);
@@ -50,9 +52,22 @@ final class RunCommand implements Callable<Integer> {
             return 0;
         }
         Gateway gateway = provider.start(cfg);
+        // a reload reads the same file, and keeps the implementation this process runs
+        gateway.reloadFrom(() -> withImplementation(load(config), name));
         Summary.print(spec.commandLine().getOut(), name, cfg, gateway.address());
-        awaitShutdown(gateway);
-        return 0;
+        return new ProcessLifecycle(gateway).run();
+    }
+
+    private static GatewayConfig load(Path file) {
+        try {
+            return ConfigLoader.load(file);
+        } catch (java.io.IOException e) {
+            throw new dev.anchor.core.config.ConfigException("", "cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static GatewayConfig withImplementation(GatewayConfig config, String name) {
+        return config.implementation().equals(name) ? config : config.toBuilder().implementation(name).build();
     }
 
     /** Blocks until the JVM is asked to stop, then closes {@code resource} in the shutdown hook. */

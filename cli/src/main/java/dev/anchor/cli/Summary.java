@@ -5,6 +5,7 @@ import dev.anchor.core.capacity.UpstreamSlots;
 import dev.anchor.core.config.ConfigValues;
 import dev.anchor.core.config.Endpoint;
 import dev.anchor.core.config.GatewayConfig;
+import dev.anchor.core.config.HealthConfig;
 import dev.anchor.core.config.HeartbeatConfig;
 import dev.anchor.core.config.RouteConfig;
 import dev.anchor.core.config.TcpOptions;
@@ -50,10 +51,25 @@ final class Summary {
         for (String note : capacity.notes()) {
             out.printf("  note: %s%n", note);
         }
+        out.printf("  drain: within %s, closes spread over %s%s; health: %s%n",
+                ConfigValues.describe(config.drain().timeout()), ConfigValues.describe(config.drain().spread()),
+                config.limitsLifetime() ? "; tunnels live at most " + ConfigValues.describe(config.tunnelMaxLifetime()) : "",
+                health(config.health()));
         if (config.admin()) {
-            out.printf("  admin: %s%n", String.join(" ", AdminEndpoints.PATHS));
+            out.printf("  admin: / (status page, in a browser) %s; POST %s%n", String.join(" ", AdminEndpoints.PATHS),
+                    String.join(" ", AdminEndpoints.ACTIONS));
         }
         out.flush();
+    }
+
+    private static String health(HealthConfig h) {
+        String passive = h.passive() ? "a failed connect marks a backend down for " + ConfigValues.describe(h.downFor())
+                : "no passive marks";
+        HealthConfig.Active a = h.active();
+        return a.enabled()
+                ? passive + "; " + a.probe().configName() + " probe every " + ConfigValues.describe(a.interval())
+                        + " (rise " + a.rise() + ", fall " + a.fall() + ")"
+                : passive + "; no active probe";
     }
 
     private static String tcp(TcpOptions options) {
