@@ -43,8 +43,8 @@ final class RunCommand implements Callable<Integer> {
         }
         GatewayConfig cfg = ConfigLoader.load(config);
         String name = implementation != null ? implementation : cfg.implementation();
-        cfg = withImplementation(cfg, name);
         GatewayProvider provider = Implementations.find(name);
+        cfg = withImplementation(cfg, name);
         if (check) {
             Summary.print(spec.commandLine().getOut(), name, cfg, null);
             spec.commandLine().getOut().println("configuration OK");
