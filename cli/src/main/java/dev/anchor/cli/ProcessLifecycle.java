@@ -28,7 +28,10 @@ final class ProcessLifecycle {
     int run() {
         Signals.on("TERM", this::stop);
         Signals.on("INT", this::stop);
-        Signals.on("HUP", this::reload);
+        if (!Signals.on("HUP", this::reload)) {
+            LOG.log(System.Logger.Level.WARNING, "SIGHUP is ignored in this process (started under nohup?): "
+                    + "reload with POST /reload instead");
+        }
         CompletableFuture<DrainReport> drained = gateway.drained();
         CompletableFuture.anyOf(drained, stopNow).join();
         int left = gateway.status().tunnels();

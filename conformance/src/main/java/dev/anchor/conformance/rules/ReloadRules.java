@@ -53,6 +53,9 @@ public abstract class ReloadRules extends RuleGroup {
         Gateway gateway = fx.gateway(before);
         RawClient live = fx.raw(gateway);
         live.upgrade("/");
+        Frame first = Frame.text("before the reload");
+        live.send(first);
+        assertThat(live.readFrame()).as("the tunnel is up and carrying").isEqualTo(first);
 
         // the live tunnel carries random messages, each checked byte for byte, across the reload
         AtomicBoolean reloaded = new AtomicBoolean();

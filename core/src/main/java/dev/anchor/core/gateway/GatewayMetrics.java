@@ -27,6 +27,9 @@ public final class GatewayMetrics {
     private final Counter accepted;
     private final Counter upstreamBytes;
     private final Counter downstreamBytes;
+    /** Endpoints whose gauges are registered: a reload registers only the new ones. */
+    private final java.util.Set<String> boundBackends = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> boundEndpoints = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public GatewayMetrics(String implementation) {
         registry.config().commonTags("implementation", implementation);
@@ -55,6 +58,9 @@ public final class GatewayMetrics {
     /** The gauges of each backend endpoint; an endpoint already bound (kept by a reload) is left as it is. */
     void bind(List<Backend> backends) {
         for (Backend b : backends) {
+            if (!boundBackends.add(b.name())) {
+                continue;
+            }
             Gauge.builder("anchor.backend.connections", b, Backend::connections)
                     .description("Upstream connections open or opening to one backend endpoint")
                     .tag("backend", b.name())
@@ -95,6 +101,9 @@ public final class GatewayMetrics {
      */
     void bind(Capacity capacity) {
         for (UpstreamSlots s : capacity.endpoints()) {
+            if (!boundEndpoints.add(s.name())) {
+                continue; // kept by a reload, with its gauges
+            }
             slotGauge("anchor.upstream.slots.capacity", "Source slots toward one backend endpoint: sources x ports",
                     s, null, c -> c.capacityKnown() ? c.capacity() : Double.NaN);
             slotGauge("anchor.upstream.slots", "Source slots toward one backend endpoint, by state", s, "in_use",

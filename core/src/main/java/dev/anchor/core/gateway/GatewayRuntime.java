@@ -130,7 +130,9 @@ public final class GatewayRuntime implements AutoCloseable {
         apply(after);
         metrics.reloaded(true);
         if (next.reloadDrainRemoved() && !removed.isEmpty()) {
-            departures.spread(tunnelsOf(removed), next.drain().timeout(), next.drain().spread(), CloseReason.BACKEND_REMOVED);
+            // unless a later reload names the backend again before its tunnels' time comes
+            departures.spread(tunnelsOf(removed), next.drain().timeout(), next.drain().spread(), CloseReason.BACKEND_REMOVED,
+                    t -> !current.router().backends().contains(t.backend()));
         }
         String summary = "configuration " + after.number() + " in force: " + after.router().routes().size() + " routes, "
                 + kept.size() + " backends" + (removed.isEmpty() ? "" : ", removed " + removed
@@ -177,9 +179,11 @@ public final class GatewayRuntime implements AutoCloseable {
     public CompletableFuture<DrainReport> drain() {
         GatewayConfig config = current.config();
         if (!drain.active()) {
-            LOG.log(System.Logger.Level.INFO, "draining {0} tunnels: asked to go within {1} s, closed at {2} s",
-                    connections.tunnelCount(), config.drain().spread().toMillis() / 1000.0,
-                    config.drain().timeout().toMillis() / 1000.0);
+            double spread = config.drain().spread().toMillis() / 1000.0;
+            double timeout = config.drain().timeout().toMillis() / 1000.0;
+            LOG.log(System.Logger.Level.INFO, "draining {0} tunnels: those that follow frames are asked to go within {1} s, "
+                            + "byte tunnels (off mode) get FIN between {2} s and {3} s; whatever is left is closed at {3} s",
+                    connections.tunnelCount(), spread, timeout - spread, timeout);
         }
         return drain.begin(config.drain());
     }
@@ -215,7 +219,8 @@ public final class GatewayRuntime implements AutoCloseable {
     private void wentDown(Backend backend) {
         GatewayConfig config = current.config();
         if (config.health().closeTunnelsOnDown()) {
-            departures.spread(tunnelsOf(List.of(backend)), Duration.ZERO, config.drain().spread(), CloseReason.BACKEND_DOWN);
+            departures.spread(tunnelsOf(List.of(backend)), Duration.ZERO, config.drain().spread(), CloseReason.BACKEND_DOWN,
+                    t -> !t.backend().health().up());
         }
     }
 

@@ -78,8 +78,8 @@ public final class HandshakePolicy {
     // tag::all-down[]
     /**
      * Every backend of the route is marked down: 503 at once, with no SYN sent, rather than a
-     * connect timeout per backend. Retry-After is when the first passive mark runs out, or a
-     * probe interval's guess.
+     * connect timeout per backend. Retry-After is when the first passive mark runs out; for
+     * endpoints only probes hold down, the same guess as for a full pool.
      */
     private Rejection allDown(Route route) {
         metrics.clientRefused("all_backends_down");

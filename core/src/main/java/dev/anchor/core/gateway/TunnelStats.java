@@ -22,6 +22,7 @@ public final class TunnelStats {
     private CloseReason pending;
     /** The timer of {@code tunnel.max-lifetime}, cancelled when the tunnel closes; guarded by this. */
     private Future<?> lifetime;
+    private boolean closed;
 
     /** Told when the tunnel can be asked to go: the lifecycle's to decide whether and when. */
     private final java.util.function.Consumer<TunnelStats> ready;
@@ -100,15 +101,27 @@ public final class TunnelStats {
         return framed;
     }
 
-    /** The timer that asks the tunnel to go at its maximum lifetime. */
-    public synchronized void lifetime(Future<?> timer) {
-        this.lifetime = timer;
+    /** The timer that asks the tunnel to go at its maximum lifetime; cancelled at once if the tunnel has closed meanwhile. */
+    public void lifetime(Future<?> timer) {
+        synchronized (this) {
+            if (!closed) {
+                this.lifetime = timer;
+                return;
+            }
+        }
+        timer.cancel(false);
+    }
+
+    /** Whether the tunnel has said how to ask it to go; until then a request waits for it. */
+    public synchronized boolean departable() {
+        return goAway != null;
     }
 
     /** The tunnel has closed: its lifetime timer, if any, goes. */
     void closed() {
         Future<?> timer;
         synchronized (this) {
+            closed = true;
             timer = lifetime;
             lifetime = null;
         }

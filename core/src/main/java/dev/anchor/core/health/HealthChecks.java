@@ -21,6 +21,7 @@ public final class HealthChecks {
 
     private final Departures timer;
     private final List<Future<?>> tasks = new ArrayList<>();
+    private List<Backend> probed = List.of();
 
     public HealthChecks(Departures timer) {
         this.timer = timer;
@@ -31,6 +32,10 @@ public final class HealthChecks {
         tasks.forEach(t -> t.cancel(false));
         tasks.clear();
         HealthConfig.Active active = config.active();
+        List<Backend> before = probed;
+        probed = active.enabled() ? List.copyOf(backends) : List.of();
+        // an endpoint no probe watches any more is judged by passive marks alone, from up
+        before.stream().filter(b -> !probed.contains(b)).forEach(b -> b.health().probesStopped());
         if (!active.enabled()) {
             return;
         }

@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * When each tunnel is asked to go: one thread of the gateway's own that keeps the times (a drain's
@@ -30,9 +31,14 @@ public final class Departures implements AutoCloseable {
      * after now: a thousand clients told to reconnect in the same millisecond would all come back
      * in the next one.
      */
-    public void spread(Collection<TunnelStats> tunnels, Duration from, Duration spread, CloseReason reason) {
+    public void spread(Collection<TunnelStats> tunnels, Duration from, Duration spread, CloseReason reason,
+                       Predicate<TunnelStats> stillDue) {
         for (TunnelStats t : tunnels) {
-            at(from.plus(jitter(spread)), () -> t.goAway(reason));
+            at(from.plus(jitter(spread)), () -> {
+                if (stillDue.test(t)) {
+                    t.goAway(reason);
+                }
+            });
         }
     }
     // end::departures[]

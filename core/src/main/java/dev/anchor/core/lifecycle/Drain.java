@@ -34,6 +34,7 @@ public final class Drain {
     private final Departures departures;
     private final CompletableFuture<DrainReport> done = new CompletableFuture<>();
     private final AtomicLong toldToGo = new AtomicLong();
+    private final java.util.Set<Long> asked = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile DrainConfig config;
     private volatile long started;
     private int atStart;
@@ -54,7 +55,9 @@ public final class Drain {
         List<TunnelStats> open = List.copyOf(registry.tunnels());
         atStart = open.size();
         for (TunnelStats t : open) {
-            askToGo(t);
+            if (t.departable()) {
+                askToGo(t); // the others are asked by opened(), when they can hear it
+            }
         }
         departures.at(drain.timeout(), this::deadline);
         watching = departures.every(CHECK, () -> {
@@ -73,6 +76,9 @@ public final class Drain {
     }
 
     private void askToGo(TunnelStats t) {
+        if (!asked.add(t.id())) {
+            return; // it became ready while the drain began, and was seen both ways
+        }
         DrainConfig d = config;
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         Duration from = t.framed() ? Duration.ZERO : d.timeout().minus(d.spread()).minus(elapsed);

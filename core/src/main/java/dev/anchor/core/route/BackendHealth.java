@@ -19,8 +19,8 @@ public final class BackendHealth {
     public enum Change { NONE, WENT_DOWN, CAME_UP }
 
     private final LongSupplier clock;
+    /** When a passive mark runs out, in the clock's nanoseconds; 0 when none holds. One field, so a mark is never half written. */
     private volatile long passiveUntil;
-    private volatile boolean passiveDown;
     private boolean activeDown;
     private int passes;
     private int failures;
@@ -40,9 +40,9 @@ public final class BackendHealth {
         if (downFor.isZero()) {
             return;
         }
-        passiveUntil = clock.getAsLong() + downFor.toNanos();
-        passiveDown = true;
         why = cause;
+        long until = clock.getAsLong() + downFor.toNanos();
+        passiveUntil = until == 0 ? 1 : until;
     }
 
     /** One active probe's verdict. */
@@ -72,14 +72,18 @@ public final class BackendHealth {
     }
 
     private boolean passiveDownNow() {
-        if (!passiveDown) {
-            return false;
-        }
-        if (clock.getAsLong() - passiveUntil >= 0) {
-            passiveDown = false;
-            return false;
-        }
-        return true;
+        long until = passiveUntil;
+        return until != 0 && clock.getAsLong() - until < 0;
+    }
+
+    /**
+     * Probes of this endpoint stopped (a reload turned them off, or removed it): what they found no
+     * longer holds, and the endpoint starts from up, as at start, rather than staying down for good.
+     */
+    public synchronized void probesStopped() {
+        activeDown = false;
+        passes = 0;
+        failures = 0;
     }
 
     /** For /status: {@code up}, or {@code down} and why. */
@@ -96,6 +100,7 @@ public final class BackendHealth {
 
     /** How long until a passive mark runs out, for a Retry-After; zero when none holds. */
     public Duration downFor() {
-        return passiveDownNow() ? Duration.ofNanos(passiveUntil - clock.getAsLong()) : Duration.ZERO;
+        long left = passiveUntil - clock.getAsLong();
+        return passiveDownNow() && left > 0 ? Duration.ofNanos(left) : Duration.ZERO;
     }
 }

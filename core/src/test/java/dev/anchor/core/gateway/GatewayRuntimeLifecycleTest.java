@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.anchor.core.capacity.LocalSources;
 import dev.anchor.core.config.ConfigException;
 import dev.anchor.core.config.GatewayConfig;
+import dev.anchor.core.config.HealthConfig;
 import dev.anchor.core.lifecycle.DrainReport;
 import dev.anchor.core.route.Backend;
 import dev.anchor.core.route.BalancerKind;
@@ -42,6 +43,20 @@ class GatewayRuntimeLifecycleTest {
 
         assertThat(runtime.router().backends().get(0)).as("the same backend, leases and counts").isSameAs(a);
         assertThat(runtime.status().lifecycle().generation()).isEqualTo(3);
+    }
+
+    @Test
+    void aReloadThatTurnsProbesOffBringsABackendTheyHeldDownBackUp() {
+        HealthConfig probing = new HealthConfig(Duration.ZERO, new HealthConfig.Active(HealthConfig.Probe.TCP, "/",
+                Duration.ofHours(1), Duration.ofSeconds(1), 2, 1), false);
+        runtime.reload(config(A).toBuilder().health(probing).build());
+        Backend a = runtime.router().backends().get(0);
+        a.health().probed(false, 2, 1, "connect refused");
+        assertThat(a.health().up()).isFalse();
+
+        runtime.reload(config(A));
+
+        assertThat(a.health().up()).as("no probe watches it any more").isTrue();
     }
 
     @Test

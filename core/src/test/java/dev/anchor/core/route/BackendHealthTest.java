@@ -46,4 +46,15 @@ class BackendHealthTest {
         assertThat(health.probed(true, 2, 3, "")).isEqualTo(BackendHealth.Change.CAME_UP);
         assertThat(health.up()).isTrue();
     }
+
+    @Test
+    void whenProbesStopWhatTheyFoundNoLongerHolds() {
+        health.probed(false, 1, 1, "refused");
+        assertThat(health.up()).isFalse();
+
+        health.probesStopped();
+
+        assertThat(health.up()).isTrue();
+        assertThat(health.probed(false, 1, 2, "refused")).as("the count of failures starts over").isEqualTo(BackendHealth.Change.NONE);
+    }
 }
