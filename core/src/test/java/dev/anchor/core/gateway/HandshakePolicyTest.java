@@ -267,4 +267,53 @@ class HandshakePolicyTest {
         assertThat(reply(strict.onRequest(get("/healthz"), outsider)).head().status()).isEqualTo(200);
         assertThat(reply(strict.onRequest(get("/metrics"), insider)).head().status()).isEqualTo(200);
     }
+
+    @Test
+    void postDrainFromAdminAllowBeginsADrainAndOutsidersAreRefused() {
+        GatewayRuntime gateway = runtime(GatewayConfig.builder()
+                .adminAllow(List.of(dev.anchor.core.config.AddressRange.parse("admin.allow", "10.0.0.0/8"))));
+        RequestHead post = request(head("POST /drain HTTP/1.1", "Host: gw", "Content-Length: 0"));
+        InetSocketAddress outsider = new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
+
+        assertThat(reply(gateway.handshakes().onRequest(post, outsider)).head().status()).isEqualTo(403);
+        assertThat(gateway.draining()).isFalse();
+
+        assertThat(reply(gateway.handshakes().onRequest(post, new InetSocketAddress("10.1.2.3", 40000))).head().status())
+                .isEqualTo(202);
+        assertThat(gateway.draining()).isTrue();
+        assertThat(reply(gateway.handshakes().onRequest(get("/healthz"), outsider)).head().status())
+                .as("healthz while draining").isEqualTo(503);
+        Page refused = reply(gateway.handshakes().onRequest(upgrade(), CLIENT));
+        assertThat(refused.head().status()).as("an upgrade while draining").isEqualTo(503);
+        assertThat(refused.head().headers().first("Retry-After")).isPresent();
+        gateway.close();
+    }
+
+    @Test
+    void postReloadAnswersWhatChangedOrWhyItWasRefused() {
+        RequestHead post = request(head("POST /reload HTTP/1.1", "Host: gw", "Content-Length: 0"));
+
+        Page noFile = reply(runtime.handshakes().onRequest(post, CLIENT));
+        assertThat(noFile.head().status()).isEqualTo(409);
+        assertThat(noFile.body()).contains("not started from a configuration file");
+
+        runtime.reloadFrom(() -> GatewayConfig.builder().listen(runtime.config().listen())
+                .route("/chat", BalancerKind.ROUND_ROBIN, List.of(BACKEND_2)).build());
+        Page applied = reply(runtime.handshakes().onRequest(post, CLIENT));
+        assertThat(applied.head().status()).isEqualTo(200);
+        assertThat(applied.body()).contains("configuration 2 in force").contains("removed [127.0.0.1:9001]");
+    }
+
+    @Test
+    void aBrowserAskingForTheRootGetsTheStatusPageAndAWebSocketClientItsUpgradeRequired() {
+        HandshakePolicy withRoot = runtime(GatewayConfig.builder().route("/", BalancerKind.ROUND_ROBIN, List.of(BACKEND_1)))
+                .handshakes();
+        Page page = reply(withRoot.onRequest(request(head("GET / HTTP/1.1", "Host: gw",
+                "Accept: text/html,application/xhtml+xml;q=0.9")), CLIENT));
+        assertThat(page.head().status()).isEqualTo(200);
+        assertThat(page.head().headers().first("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(page.body()).contains("<title>Anchor gateway status</title>");
+
+        assertThat(reply(withRoot.onRequest(get("/"), CLIENT)).head().status()).as("no Accept: text/html").isEqualTo(426);
+    }
 }
