@@ -2,17 +2,13 @@ package dev.anchor.blocking;
 
 import dev.anchor.core.config.Endpoint;
 import dev.anchor.core.config.GatewayConfig;
-import dev.anchor.core.gateway.Gateway;
 import dev.anchor.core.gateway.GatewayRuntime;
-import dev.anchor.core.gateway.GatewayStatus;
-import dev.anchor.core.lifecycle.DrainReport;
+import dev.anchor.core.gateway.RuntimeGateway;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 /**
  * The gateway on blocking sockets. One thread accepts; each client connection gets a thread that
@@ -21,7 +17,7 @@ import java.util.function.Supplier;
  * not a carrier.
  */
 // tag::gateway[]
-public final class BlockingGateway implements Gateway {
+public final class BlockingGateway implements RuntimeGateway {
     private static final System.Logger LOG = System.getLogger(BlockingGateway.class.getName());
 
     private final GatewayRuntime runtime;
@@ -58,47 +54,13 @@ public final class BlockingGateway implements Gateway {
     // end::gateway[]
 
     @Override
-    public String implementation() {
-        return runtime.implementation();
-    }
-
-    @Override
     public InetSocketAddress address() {
         return (InetSocketAddress) listener.getLocalSocketAddress();
     }
 
     @Override
-    public GatewayStatus status() {
-        return runtime.status();
-    }
-
     public GatewayRuntime runtime() {
         return runtime;
-    }
-
-    @Override
-    public CompletableFuture<DrainReport> drain() {
-        return runtime.drain();
-    }
-
-    @Override
-    public CompletableFuture<DrainReport> drained() {
-        return runtime.drained();
-    }
-
-    @Override
-    public void reload(GatewayConfig next) {
-        runtime.reload(next);
-    }
-
-    @Override
-    public void reloadFrom(Supplier<GatewayConfig> source) {
-        runtime.reloadFrom(source);
-    }
-
-    @Override
-    public String reload() {
-        return runtime.reload();
     }
 
     @Override

@@ -3,11 +3,10 @@ package dev.anchor.blocking;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.config.ThreadKind;
 import dev.anchor.core.gateway.Gateway;
-import dev.anchor.core.gateway.GatewayStatus;
-import dev.anchor.core.lifecycle.DrainReport;
+import dev.anchor.core.gateway.GatewayRuntime;
+import dev.anchor.core.gateway.RuntimeGateway;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The blocking gateway with {@code blocking.threads: platform}, whatever the suite's configuration
@@ -28,25 +27,15 @@ public final class PlatformThreadsProvider implements dev.anchor.core.gateway.Ga
         return config.toBuilder().blockingThreads(ThreadKind.PLATFORM).build();
     }
 
-    private record OnPlatformThreads(Gateway gateway) implements Gateway {
+    private record OnPlatformThreads(BlockingGateway gateway) implements RuntimeGateway {
         @Override
-        public String implementation() {
-            return gateway.implementation();
+        public GatewayRuntime runtime() {
+            return gateway.runtime();
         }
 
         @Override
         public InetSocketAddress address() {
             return gateway.address();
-        }
-
-        @Override
-        public GatewayStatus status() {
-            return gateway.status();
-        }
-
-        @Override
-        public CompletableFuture<DrainReport> drain() {
-            return gateway.drain();
         }
 
         @Override

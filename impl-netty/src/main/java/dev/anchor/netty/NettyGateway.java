@@ -2,10 +2,8 @@ package dev.anchor.netty;
 
 import dev.anchor.core.config.Endpoint;
 import dev.anchor.core.config.GatewayConfig;
-import dev.anchor.core.gateway.Gateway;
 import dev.anchor.core.gateway.GatewayRuntime;
-import dev.anchor.core.gateway.GatewayStatus;
-import dev.anchor.core.lifecycle.DrainReport;
+import dev.anchor.core.gateway.RuntimeGateway;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -17,10 +15,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 /**
  * The gateway as a Netty pipeline. One event loop accepts; a group of them (one per core, or event-loops) serves
@@ -28,7 +24,7 @@ import java.util.function.Supplier;
  * a connection pair lives on one thread from its first byte to its close.
  */
 // tag::gateway[]
-public final class NettyGateway implements Gateway {
+public final class NettyGateway implements RuntimeGateway {
     private static final System.Logger LOG = System.getLogger(NettyGateway.class.getName());
 
     private final GatewayRuntime runtime;
@@ -79,24 +75,19 @@ public final class NettyGateway implements Gateway {
     }
     // end::gateway[]
 
-    @Override
-    public String implementation() {
-        return runtime.implementation();
-    }
-
     /** {@code epoll} or {@code nio}. */
     public String transport() {
         return context.transport().name();
     }
 
     @Override
-    public InetSocketAddress address() {
-        return (InetSocketAddress) server.localAddress();
+    public GatewayRuntime runtime() {
+        return runtime;
     }
 
     @Override
-    public GatewayStatus status() {
-        return runtime.status();
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.localAddress();
     }
 
     // tag::close[]
@@ -105,31 +96,6 @@ public final class NettyGateway implements Gateway {
      * gateway is stopping, and counts itself closed for SHUTDOWN), and returns once the event loops
      * have run their last task.
      */
-    @Override
-    public CompletableFuture<DrainReport> drain() {
-        return runtime.drain();
-    }
-
-    @Override
-    public CompletableFuture<DrainReport> drained() {
-        return runtime.drained();
-    }
-
-    @Override
-    public void reload(GatewayConfig next) {
-        runtime.reload(next);
-    }
-
-    @Override
-    public void reloadFrom(Supplier<GatewayConfig> source) {
-        runtime.reloadFrom(source);
-    }
-
-    @Override
-    public String reload() {
-        return runtime.reload();
-    }
-
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {

@@ -2,10 +2,8 @@ package dev.anchor.nio;
 
 import dev.anchor.core.config.Endpoint;
 import dev.anchor.core.config.GatewayConfig;
-import dev.anchor.core.gateway.Gateway;
 import dev.anchor.core.gateway.GatewayRuntime;
-import dev.anchor.core.gateway.GatewayStatus;
-import dev.anchor.core.lifecycle.DrainReport;
+import dev.anchor.core.gateway.RuntimeGateway;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -17,14 +15,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 /**
  * The gateway on non-blocking channels: {@code event-loops} threads (one per core by default),
  * each with its own selector. The first loop also accepts. A few threads serve every connection,
  * and a quiet connection costs no thread at all.
  */
-public final class NioGateway implements Gateway {
+public final class NioGateway implements RuntimeGateway {
     private static final System.Logger LOG = System.getLogger(NioGateway.class.getName());
 
     private final GatewayRuntime runtime;
@@ -63,43 +60,13 @@ public final class NioGateway implements Gateway {
     }
 
     @Override
-    public String implementation() {
-        return runtime.implementation();
+    public GatewayRuntime runtime() {
+        return runtime;
     }
 
     @Override
     public InetSocketAddress address() {
         return address;
-    }
-
-    @Override
-    public GatewayStatus status() {
-        return runtime.status();
-    }
-
-    @Override
-    public CompletableFuture<DrainReport> drain() {
-        return runtime.drain();
-    }
-
-    @Override
-    public CompletableFuture<DrainReport> drained() {
-        return runtime.drained();
-    }
-
-    @Override
-    public void reload(GatewayConfig next) {
-        runtime.reload(next);
-    }
-
-    @Override
-    public void reloadFrom(Supplier<GatewayConfig> source) {
-        runtime.reloadFrom(source);
-    }
-
-    @Override
-    public String reload() {
-        return runtime.reload();
     }
 
     @Override

@@ -6,7 +6,7 @@ import dev.anchor.core.gateway.CloseReason;
 import dev.anchor.core.gateway.Gateway;
 import dev.anchor.core.gateway.GatewayProvider;
 import dev.anchor.core.gateway.GatewayRuntime;
-import dev.anchor.core.gateway.GatewayStatus;
+import dev.anchor.core.gateway.RuntimeGateway;
 import dev.anchor.core.lifecycle.DrainReport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * one, it must fail the rule that names that bug. It is not a model to follow: it spends threads
  * freely and skips what those rules do not look at.
  */
-public final class MiniGateway implements Gateway {
+public final class MiniGateway implements RuntimeGateway {
     private final GatewayRuntime runtime;
     private final ServerSocket listener;
     final Bug bug;
@@ -146,7 +146,8 @@ public final class MiniGateway implements Gateway {
         tunnels.remove(t);
     }
 
-    GatewayRuntime runtime() {
+    @Override
+    public GatewayRuntime runtime() {
         return runtime;
     }
 
@@ -155,18 +156,8 @@ public final class MiniGateway implements Gateway {
     }
 
     @Override
-    public String implementation() {
-        return runtime.implementation();
-    }
-
-    @Override
     public InetSocketAddress address() {
         return (InetSocketAddress) listener.getLocalSocketAddress();
-    }
-
-    @Override
-    public GatewayStatus status() {
-        return runtime.status();
     }
 
     /** The settings a planted bug ignores, taken out before core sees them. */
@@ -197,11 +188,6 @@ public final class MiniGateway implements Gateway {
                     : CompletableFuture.completedFuture(r));
         }
         return drained;
-    }
-
-    @Override
-    public CompletableFuture<DrainReport> drained() {
-        return runtime.drained();
     }
 
     @Override
