@@ -3,9 +3,12 @@ package dev.anchor.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anchor.conformance.rules.CapacityRules;
+import dev.anchor.conformance.rules.DrainRules;
 import dev.anchor.conformance.rules.ErrorRules;
+import dev.anchor.conformance.rules.HealthRules;
 import dev.anchor.conformance.rules.HeartbeatRules;
 import dev.anchor.conformance.rules.IsolationRules;
+import dev.anchor.conformance.rules.ReloadRules;
 import dev.anchor.conformance.rules.SetupRules;
 import dev.anchor.conformance.rules.TunnelRules;
 import dev.anchor.conformance.rules.UpgradeRules;
@@ -21,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class RuleCatalogueTest {
     private static final List<Class<? extends RuleGroup>> GROUPS =
             List.of(SetupRules.class, UpgradeRules.class, TunnelRules.class, ErrorRules.class, IsolationRules.class,
-                    HeartbeatRules.class, CapacityRules.class);
+                    HeartbeatRules.class, CapacityRules.class, DrainRules.class, ReloadRules.class, HealthRules.class);
 
     @Test
     void everyRuleHasExactlyOneTestInItsGroup() {
