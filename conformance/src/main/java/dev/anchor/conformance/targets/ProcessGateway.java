@@ -119,6 +119,25 @@ final class ProcessGateway implements Gateway {
         });
     }
 
+    /** Sends {@code name} (TERM, INT, ...) to the gateway's process, if it is still running. */
+    private void signal(String name) {
+        if (!process.isAlive()) {
+            return;
+        }
+        if (name.equals("TERM")) {
+            process.destroy();
+            return;
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            kill.waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException("kill -" + name + " " + process.pid(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
      * Renders the files for {@code next} where the running process reads them, and sends SIGHUP.
      * Whether the gateway applied or refused it is read from its /status (so a target declaring
@@ -131,16 +150,10 @@ final class ProcessGateway implements Gateway {
         GatewayConfig same = next.listen().getPort() == 0 ? next.toBuilder().listen(address).build() : next;
         try {
             target.writeFiles(same, dir);
-            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IOException("kill -HUP " + process.pid() + " failed");
-            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reloading", e);
         }
+        signal("HUP");
         GatewayStatus.LifecycleStatus after = Await.until(target.name() + " to apply or refuse the reload",
                 TestTime.PROMPT, () -> status().lifecycle(),
                 l -> l.generation() > before.generation() || l.reloadsRefused() > before.reloadsRefused());
@@ -152,7 +165,9 @@ final class ProcessGateway implements Gateway {
     @Override
     public void close() {
         List<ProcessHandle> children = process.descendants().toList();
-        process.destroy();
+        for (String signal : target.file().stopSignals()) {
+            signal(signal); // each in turn: a gateway whose SIGTERM drains stops at the second
+        }
         try {
             if (!process.waitFor(target.file().stopTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();

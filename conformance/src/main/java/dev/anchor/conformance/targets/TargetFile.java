@@ -32,13 +32,17 @@ import java.util.Set;
  * command: [nginx, -p, "{{dir}}", -c, "{{dir}}/nginx.conf", -g, "daemon off;"]
  * ready: {timeout: 10s}                  # until the listen port accepts
  * stop: {timeout: 5s}                    # SIGTERM, then SIGKILL after this long
+ *                                        # (signals: [TERM, INT] sends each in turn, for a gateway whose
+ *                                        # SIGTERM drains and whose second signal stops at once)
  * expectations: nginx.expectations.yaml
  * strict: false                          # true: held to every rule, as Anchor's own are
  * }</pre>
  */
 public record TargetFile(Path file, String name, String implementation, List<String> requires, Set<Capability> capabilities,
                          Map<String, Path> templates, List<String> command, Duration readyTimeout,
-                         Duration stopTimeout, Expectations expectations, boolean strict) {
+                         Duration stopTimeout, List<String> stopSignals, Expectations expectations, boolean strict) {
+    /** The signals a fixture may stop a gateway with; the suite sends them with kill(1). */
+    static final List<String> SIGNALS = List.of("TERM", "INT", "QUIT", "HUP", "USR1", "USR2");
 
     public static TargetFile read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
@@ -78,12 +82,18 @@ public record TargetFile(Path file, String name, String implementation, List<Str
             List<String> command = list(root, "command", true);
             Duration ready = duration(root, "ready", Duration.ofSeconds(10));
             Duration stop = duration(root, "stop", Duration.ofSeconds(5));
+            List<String> stopSignals = root.path("stop").has("signals") ? list(root.get("stop"), "signals", true) : List.of("TERM");
+            for (int i = 0; i < stopSignals.size(); i++) {
+                if (!SIGNALS.contains(stopSignals.get(i))) {
+                    throw ConfigException.invalid("stop.signals[" + i + "]", stopSignals.get(i), "one of " + SIGNALS);
+                }
+            }
             Expectations expectations = root.hasNonNull("expectations")
                     ? Expectations.read(folder.resolve(root.get("expectations").asText()))
                     : Expectations.NONE;
             boolean strict = root.path("strict").asBoolean(false);
-            return new TargetFile(file, name, implementation, requires, capabilities, templates, command, ready, stop, expectations,
-                    strict);
+            return new TargetFile(file, name, implementation, requires, capabilities, templates, command, ready, stop,
+                    stopSignals, expectations, strict);
         } catch (ConfigException e) {
             throw e.getMessage().startsWith(file.toString()) ? e : e.in(file.toString());
         }

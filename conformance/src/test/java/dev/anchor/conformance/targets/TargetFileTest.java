@@ -33,7 +33,17 @@ class TargetFileTest {
         });
         assertThat(TargetFile.read(Path.of("targets/anchor/nio.yaml")))
                 .satisfies(t -> assertThat(t.strict()).isTrue())
-                .satisfies(t -> assertThat(t.implementation()).isEqualTo("nio"));
+                .satisfies(t -> assertThat(t.implementation()).isEqualTo("nio"))
+                .satisfies(t -> assertThat(t.stopSignals()).as("SIGTERM drains, the second stops").containsExactly("TERM", "INT"));
+        assertThat(nginx.stopSignals()).containsExactly("TERM");
+    }
+
+    @Test
+    void anUnknownStopSignalIsRefusedNamingItsKey(@TempDir Path dir) throws IOException {
+        Path file = write(dir, "name: x\ncommand: [true]\nstop: {signals: [TERM, STOP]}\n");
+
+        assertThatThrownBy(() -> TargetFile.read(file)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("stop.signals[1]").hasMessageContaining("STOP");
     }
 
     @Test
