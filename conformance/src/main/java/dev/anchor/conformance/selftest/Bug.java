@@ -60,6 +60,7 @@ public enum Bug {
     HALF_APPLIES_RELOAD(Rule.RELOAD_02, "applies the routes of a reload it refuses, keeping only the start-only keys"),
     KEEPS_REMOVED_TUNNELS(Rule.RELOAD_03, "leaves the tunnels of a removed backend alone, reload.drain-removed or not"),
     IGNORES_HEALTH(Rule.HEALTH_01, "dials every backend of the route in order, down or not"),
+    ALL_DOWN_DIALS(Rule.HEALTH_02, "dials the backends of a route all marked down, instead of answering 503 at once"),
     NO_PROBES(Rule.HEALTH_03, "never probes its backends"),
     TCP_PROBE_ONLY(Rule.HEALTH_04, "probes with a TCP connect when an upgrade probe is configured"),
     KEEPS_TUNNELS_ON_DOWN(Rule.HEALTH_05, "leaves the tunnels of a backend marked down alone, health.close-tunnels-on-down or not"),

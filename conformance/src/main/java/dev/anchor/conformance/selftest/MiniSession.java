@@ -8,6 +8,7 @@ import dev.anchor.core.gateway.HandshakePolicy;
 import dev.anchor.core.gateway.Linger;
 import dev.anchor.core.handshake.Answer;
 import dev.anchor.core.handshake.HopByHop;
+import dev.anchor.core.handshake.UpstreamRequest;
 import dev.anchor.core.handshake.WebSocketKey;
 import dev.anchor.core.http.HeadParseException;
 import dev.anchor.core.http.HeadParser;
@@ -90,6 +91,15 @@ final class MiniSession {
             return;
         }
         InetSocketAddress seen = bug == Bug.OPEN_ADMIN ? new InetSocketAddress(InetAddress.getLoopbackAddress(), 1) : clientAddress;
+        if (bug == Bug.ALL_DOWN_DIALS) {
+            // as a gateway without health state would: every backend of the route is dialed, down or not
+            var route = gateway.runtime().router().route(head.path());
+            if (route.isPresent() && route.get().pool().stream().noneMatch(b -> b.health().up())) {
+                RequestHead upstream = UpstreamRequest.of(head, clientAddress, "http");
+                forward(head, new Decision.Forward(route.get(), route.get().pool(), upstream, upstream.render()), fromClient);
+                return;
+            }
+        }
         switch (handshakes.onRequest(head, seen)) {
             case Decision.Reply r -> reply(r.response());
             case Decision.Forward f -> forward(head, f, fromClient);
