@@ -70,7 +70,27 @@ public final class AdminEndpoints {
      * only the ranges in admin.allow, loopback by default.
      */
     public boolean allows(RequestHead head, InetAddress client) {
-        return head.path().equals("/healthz") || allow.stream().anyMatch(r -> r.contains(client));
+        return head.path().equals("/healthz") || allow.stream().anyMatch(r -> r.contains(client)) && !crossSite(head);
+    }
+
+    /**
+     * A drain or reload posted by a web page of another origin: a page on a host in admin.allow
+     * (any site the operator's browser has open) can send a plain POST to the gateway, and the
+     * browser says where it came from in Origin. Tools such as curl send no Origin and are let
+     * through; the gateway's own page sends these requests from its own origin, if ever.
+     */
+    private static boolean crossSite(RequestHead head) {
+        if (!head.method().equals("POST")) {
+            return false;
+        }
+        var origin = head.headers().first("Origin");
+        if (origin.isEmpty()) {
+            return false;
+        }
+        String host = head.headers().first("Host").orElse("");
+        String o = origin.get();
+        int scheme = o.indexOf("://");
+        return scheme < 0 || !o.substring(scheme + 3).equalsIgnoreCase(host);
     }
 
     public boolean handles(RequestHead head) {

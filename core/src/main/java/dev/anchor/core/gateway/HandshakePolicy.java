@@ -23,7 +23,6 @@ import java.util.function.BooleanSupplier;
  * becomes. The implementations only move the bytes; they never decide a status themselves, so
  * all three answer the same input the same way and count it under the same metric.
  */
-// tag::handshake-request[]
 public final class HandshakePolicy {
     private final Router router;
     private final AdminEndpoints admin;
@@ -40,10 +39,12 @@ public final class HandshakePolicy {
         this.registry = registry;
     }
 
+    // tag::handshake-request[]
     public Decision onRequest(RequestHead head, InetSocketAddress client) {
         if (admin.handles(head)) {
             if (!admin.allows(head, client.getAddress())) {
-                return reject(Rejection.of(403, head.path() + " answers only the addresses in admin.allow"));
+                return reject(Rejection.of(403, head.path() + " answers only the addresses in admin.allow"
+                        + (head.method().equals("POST") ? ", and no web page of another origin" : "")));
             }
             metrics.handshake("admin", 200);
             return new Decision.Reply(admin.respond(head));
@@ -56,21 +57,29 @@ public final class HandshakePolicy {
         if (invalid.isPresent()) {
             return reject(invalid.get());
         }
+        return forward(route.get(), head, client);
+    }
+    // end::handshake-request[]
+
+    /**
+     * A valid upgrade for {@code route}: the rewritten head and the backends to try, in the
+     * balancer's order; unless the gateway is draining, or every backend of the route is down.
+     */
+    private Decision forward(Route route, RequestHead head, InetSocketAddress client) {
         if (draining.getAsBoolean()) {
             metrics.clientRefused("draining");
             return reject(Rejection.of(503, "the gateway is draining; connect again")
                     .with("Retry-After", Integer.toString(DRAINING_RETRY_AFTER_SECONDS)));
         }
-        List<Backend> up = route.get().balancer().order(route.get().pool(), client).stream()
+        List<Backend> up = route.balancer().order(route.pool(), client).stream()
                 .filter(b -> b.health().up())
                 .toList();
         if (up.isEmpty()) {
-            return reject(allDown(route.get()));
+            return reject(allDown(route));
         }
         RequestHead upstream = UpstreamRequest.of(head, client, "http");
-        return new Decision.Forward(route.get(), up, upstream, upstream.render());
+        return new Decision.Forward(route, up, upstream, upstream.render());
     }
-    // end::handshake-request[]
 
     /** How long a client turned away by a drain is asked to wait: long enough for a balancer to notice. */
     static final int DRAINING_RETRY_AFTER_SECONDS = 5;

@@ -316,4 +316,19 @@ class HandshakePolicyTest {
 
         assertThat(reply(withRoot.onRequest(get("/"), CLIENT)).head().status()).as("no Accept: text/html").isEqualTo(426);
     }
+
+    @Test
+    void aDrainPostedByAPageOfAnotherOriginIsRefused() {
+        GatewayRuntime gateway = runtime(GatewayConfig.builder());
+        RequestHead fromAnotherSite = request(head("POST /drain HTTP/1.1", "Host: 127.0.0.1:8080",
+                "Origin: http://example.com", "Content-Length: 0"));
+        RequestHead fromItsOwnPage = request(head("POST /drain HTTP/1.1", "Host: 127.0.0.1:8080",
+                "Origin: http://127.0.0.1:8080", "Content-Length: 0"));
+
+        assertThat(reply(gateway.handshakes().onRequest(fromAnotherSite, CLIENT)).head().status()).isEqualTo(403);
+        assertThat(gateway.draining()).isFalse();
+        assertThat(reply(gateway.handshakes().onRequest(fromItsOwnPage, CLIENT)).head().status()).isEqualTo(202);
+        assertThat(gateway.draining()).isTrue();
+        gateway.close();
+    }
 }
