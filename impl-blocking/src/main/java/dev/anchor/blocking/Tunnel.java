@@ -190,12 +190,8 @@ final class Tunnel {
                 end(locked(() -> ending.protocolError(from, why))); // its Close waits for this lock
                 return true;
             }
-            // the stream toward the other leg may just have reached a boundary: a goodbye the
-            // gateway owes (a drain) goes first, then a due Ping
-            TunnelEnding.Plan leave = locked(ending::departureIfDue);
-            if (leave != null) {
-                end(leave); // its Closes wait for the write locks, behind what was just written
-                return true;
+            if (departed()) {
+                return true; // a goodbye the gateway owed (chapter 9) went first
             }
             ByteBuffer ping = locked(() -> {
                 liveness.released(from);
@@ -213,6 +209,17 @@ final class Tunnel {
         }
     }
     // end::pass[]
+
+    /**
+     * The stream toward the other leg may just have reached a frame boundary: if the gateway owes
+     * the tunnel a goodbye (a drain, a lifetime), it ends now, its Closes waiting for the write
+     * locks behind what was just written.
+     */
+    private boolean departed() {
+        TunnelEnding.Plan leave = locked(ending::departureIfDue);
+        end(leave);
+        return leave != null;
+    }
 
     /** The parts of one read that go on: ranges of the buffer, and control frames held from earlier reads. */
     private static final class Pieces implements FrameScanner.Output {

@@ -65,8 +65,6 @@ public final class TunnelEnding {
     private final TunnelLiveness liveness;
     /** The first side whose stream ended without its Close frame, or null. */
     private Side unclean;
-    /** Why the gateway asked the tunnel to go, while it waits for frame boundaries to say so; or null. */
-    private CloseReason departing;
     /** Volatile so that any thread may ask whether the tunnel has ended; everything else waits for its caller's discipline. */
     private volatile boolean ended;
 
@@ -163,6 +161,9 @@ public final class TunnelEnding {
     // end::died[]
 
     // tag::go-away[]
+    /** Why the gateway asked the tunnel to go, while it waits for frame boundaries to say so; or null. */
+    private CloseReason departing;
+
     /**
      * The gateway asks the tunnel to go ({@code reason}: a drain, its lifetime, its backend down or
      * removed). In {@code ping} mode each endpoint gets a Close 1001 and then FIN, but a Close may
