@@ -12,6 +12,7 @@ import dev.anchor.conformance.peers.BackendConnection;
 import dev.anchor.conformance.peers.RawClient;
 import dev.anchor.conformance.peers.RawResponse;
 import dev.anchor.conformance.peers.ScriptedBackend;
+import dev.anchor.core.config.Endpoint;
 import dev.anchor.core.config.HealthConfig;
 import dev.anchor.core.gateway.Gateway;
 import dev.anchor.core.gateway.GatewayStatus;
@@ -148,7 +149,7 @@ public abstract class HealthRules extends RuleGroup {
     }
 
     static GatewayStatus.BackendStatus backend(Gateway gateway, InetSocketAddress address) {
-        String name = address.getAddress().getHostAddress() + ":" + address.getPort();
+        String name = Endpoint.of(address).text();
         return gateway.status().backends().stream().filter(s -> s.backend().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no backend " + name + " in the status"));
     }

@@ -15,6 +15,7 @@ import dev.anchor.conformance.peers.RawClient;
 import dev.anchor.conformance.peers.ScriptedBackend;
 import dev.anchor.core.capacity.SlotCounts;
 import dev.anchor.core.config.ConfigException;
+import dev.anchor.core.config.Endpoint;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.config.PortRange;
 import dev.anchor.core.config.UpstreamSource;
@@ -23,7 +24,6 @@ import dev.anchor.core.gateway.GatewayStatus;
 import dev.anchor.core.route.BalancerKind;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -179,14 +179,10 @@ public abstract class ReloadRules extends RuleGroup {
 
         assertThat(a.connections()).isEqualTo(8);
         GatewayStatus.EndpointStatus atA = gateway.status().capacity().endpoints().stream()
-                .filter(e -> e.backend().equals(endpoint(a.address()))).findFirst().orElseThrow();
+                .filter(e -> e.backend().equals(Endpoint.of(a.address()).text())).findFirst().orElseThrow();
         SlotCounts slots = atA.slots();
         assertThat(slots.inUse()).as("pairs in use toward the backend added back").isEqualTo(8);
         assertThat(slots.kernelRefusals()).as("pairs the kernel refused because the pool handed out one in use").isZero();
-    }
-
-    private static String endpoint(InetSocketAddress a) {
-        return a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 
     /** Switches, then echoes every frame. */
