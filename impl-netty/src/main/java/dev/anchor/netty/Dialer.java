@@ -1,6 +1,7 @@
 package dev.anchor.netty;
 
 import dev.anchor.core.gateway.DialPlan;
+import dev.anchor.core.gateway.SocketFamily;
 import dev.anchor.core.route.Backend;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -8,6 +9,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketProtocolFamily;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
@@ -47,7 +49,8 @@ final class Dialer {
         Optional<InetSocketAddress> source = a.bindAddress();
         ChannelFuture connect = new Bootstrap()
                 .group(client.eventLoop()) // one thread for both legs: no locks between them
-                .channel(gateway.transport().socketChannel())
+                .channelFactory(() -> gateway.transport().socketChannel()
+                        .apply(SocketProtocolFamily.of(SocketFamily.toReach(a.backend().address()))))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) Math.min(Integer.MAX_VALUE, gateway.config().timeouts().connect().toMillis()))
                 // in pool mode the pair serves other backends at the same time; only the 4-tuple must be unique

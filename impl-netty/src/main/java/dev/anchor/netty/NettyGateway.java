@@ -4,6 +4,7 @@ import dev.anchor.core.config.Endpoint;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.gateway.GatewayRuntime;
 import dev.anchor.core.gateway.RuntimeGateway;
+import dev.anchor.core.gateway.SocketFamily;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -11,6 +12,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -48,7 +50,7 @@ public final class NettyGateway implements RuntimeGateway {
                 new DefaultChannelGroup("anchor-netty", GlobalEventExecutor.INSTANCE));
         ChannelFuture bound = new ServerBootstrap()
                 .group(acceptor, workers)
-                .channel(transport.serverChannel())
+                .channelFactory(() -> transport.serverChannel().apply(SocketProtocolFamily.of(SocketFamily.toListen(config.listen()))))
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new Acceptor(context))

@@ -4,6 +4,7 @@ import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.gateway.ConnectFailure;
 import dev.anchor.core.gateway.DialPlan;
 import dev.anchor.core.gateway.GatewayRuntime;
+import dev.anchor.core.gateway.SocketFamily;
 import dev.anchor.core.route.Backend;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -55,7 +56,7 @@ final class Dialer implements LegHandler {
         DialPlan.Attempt a = attempt;
         SocketChannel channel;
         try {
-            channel = SocketChannel.open();
+            channel = SocketChannel.open(SocketFamily.toReach(a.backend().address()));
         } catch (IOException e) { // no descriptor left, say
             a.failed(e);
             next();

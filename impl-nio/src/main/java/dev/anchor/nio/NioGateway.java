@@ -4,6 +4,7 @@ import dev.anchor.core.config.Endpoint;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.gateway.GatewayRuntime;
 import dev.anchor.core.gateway.RuntimeGateway;
+import dev.anchor.core.gateway.SocketFamily;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -34,7 +35,7 @@ public final class NioGateway implements RuntimeGateway {
     private NioGateway(GatewayConfig config) throws IOException {
         config.refuseUserTimeout("nio", "the JDK's SocketChannel has no TCP_USER_TIMEOUT option");
         this.runtime = new GatewayRuntime("nio", config, SocketOptions::probe);
-        this.server = ServerSocketChannel.open();
+        this.server = ServerSocketChannel.open(SocketFamily.toListen(config.listen()));
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             server.bind(config.listen(), 1024);
