@@ -92,7 +92,7 @@ final class Handshake implements LegHandler, Stoppable, Dialer.Outcome {
             } else if (leg == upstream && stage == Stage.PASSING_ON) {
                 passOnBody();
             } else {
-                leg.reading(false); // nothing more from it until there is a tunnel
+                leg.reading(false); // whatever it sends next waits in the kernel until there is a tunnel
             }
         } catch (IOException e) {
             failed(leg, e);
@@ -115,7 +115,8 @@ final class Handshake implements LegHandler, Stoppable, Dialer.Outcome {
             return; // more to come; the deadline is still running
         }
         deadline.cancel();
-        client.reading(false); // whatever comes next waits in the kernel until there is a tunnel
+        // reading stays on: a client that sends more before the 101 is turned off in readable(), and
+        // one that does not (nearly all) costs no epoll_ctl to turn it off and on again
         switch (handshakes.onRequest(head, clientAddress)) {
             case Decision.Reply r -> reply(r.response());
             case Decision.Forward f -> {

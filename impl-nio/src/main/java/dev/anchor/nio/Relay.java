@@ -52,7 +52,7 @@ final class Relay implements FrameScanner.Output {
         this.scanner = liveness == null ? null : liveness.scannerFrom(side);
     }
 
-    /** Reads what the source has, a few buffers at most, and passes it on. */
+    /** Reads what the source has, a few buffers at most, and passes it on; a read that leaves room in its buffer is the last. */
     void read() {
         for (int i = 0; i < READS_PER_EVENT; i++) {
             BufferPool.Loan loan = loop.buffers().lend();
@@ -70,9 +70,13 @@ final class Relay implements FrameScanner.Output {
                     }
                     return;
                 }
+                boolean shortRead = loan.buffer().hasRemaining();
                 if (!take(loan.buffer().flip(), loan, n) || destination.hasPending()) {
                     pause();
                     return;
+                }
+                if (shortRead) {
+                    return; // the socket had no more: another read would only hear EAGAIN, and the selector will say when
                 }
             } finally {
                 loan.release(); // what was passed on holds the buffer until it is written
