@@ -30,6 +30,15 @@ public final class GatewayMetrics {
     /** Endpoints whose gauges are registered: a reload registers only the new ones. */
     private final java.util.Set<String> boundBackends = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.Set<String> boundEndpoints = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * The counters every upgrade touches, found once: building a meter's id and looking it up in
+     * the registry costs more than the upgrade's own bookkeeping.
+     */
+    private final Map<HandshakeOutcome, Counter> handshakes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<CloseReason, Counter> tunnelsClosed = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record HandshakeOutcome(String result, int status) {
+    }
 
     public GatewayMetrics(String implementation) {
         registry.config().commonTags("implementation", implementation);
@@ -152,20 +161,18 @@ public final class GatewayMetrics {
 
     /** A finished handshake: {@code result} is switched, passed_on, rejected or admin. */
     void handshake(String result, int status) {
-        Counter.builder("anchor.handshakes")
+        handshakes.computeIfAbsent(new HandshakeOutcome(result, status), o -> Counter.builder("anchor.handshakes")
                 .description("Opening handshakes by result and the status the client got")
-                .tag("result", result)
-                .tag("status", Integer.toString(status))
-                .register(registry)
-                .increment();
+                .tag("result", o.result())
+                .tag("status", Integer.toString(o.status()))
+                .register(registry)).increment();
     }
 
     void tunnelClosed(CloseReason reason) {
-        Counter.builder("anchor.tunnels.closed")
+        tunnelsClosed.computeIfAbsent(reason, r -> Counter.builder("anchor.tunnels.closed")
                 .description("Tunnels closed, by reason")
-                .tag("reason", reason.label())
-                .register(registry)
-                .increment();
+                .tag("reason", r.label())
+                .register(registry)).increment();
     }
 
     void connectFailed(Backend backend, ConnectFailure cause) {
