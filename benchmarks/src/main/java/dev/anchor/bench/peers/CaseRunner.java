@@ -14,6 +14,9 @@ final class CaseRunner {
     private static final int OPENERS = 32;
     /** How long the last echoes of a measurement may take to arrive before they count as lost. */
     private static final Duration DRAIN = Duration.ofSeconds(10);
+    /** Compiler time in a second of upgrades that counts as idle: 20 ms, two clock ticks. */
+    private static final long QUIET_TICKS = 2;
+    private static final Duration SETTLE_LIMIT = Duration.ofSeconds(60);
 
     private final Plan plan;
     private final EchoBackendProcess backend;
@@ -24,6 +27,34 @@ final class CaseRunner {
         this.plan = plan;
         this.backend = backend;
     }
+
+    // tag::settle[]
+    /**
+     * Brings a freshly started target to its steady state before any case is measured: upgrades
+     * and small echoes, a warm-up's length of each, then one more second of each until a second of
+     * upgrades passes with the gateway's JIT compilers all but idle (at most {@link #SETTLE_LIMIT}).
+     * nginx and HAProxy compile nothing, so for them it ends after the first round. Returns how
+     * long it took.
+     */
+    Duration settle(GatewayUnderTest gateway) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Duration round = plan.warmup();
+        while (true) {
+            try (EchoLoad echoes = EchoLoad.open(gateway.address(), Case.ECHO_64B.connections(), Case.ECHO_64B.inFlight(), small)) {
+                echoes.run(round, null);
+                echoes.finish(DRAIN);
+            }
+            long before = gateway.compilerTicks();
+            new UpgradeLoad(gateway.address(), Case.UPGRADES.connections(), ring(Case.UPGRADES)).run(round);
+            long compiled = gateway.compilerTicks() - before;
+            Duration taken = Duration.ofNanos(System.nanoTime() - start);
+            if (compiled <= QUIET_TICKS || taken.compareTo(SETTLE_LIMIT) >= 0) {
+                return taken;
+            }
+            round = Duration.ofSeconds(1);
+        }
+    }
+    // end::settle[]
 
     Figures run(Case c, GatewayUnderTest gateway) throws IOException, InterruptedException {
         return switch (c) {
@@ -40,12 +71,14 @@ final class CaseRunner {
 
     private Figures echo(Case c, GatewayUnderTest gateway, boolean roundTrips) throws IOException {
         try (EchoLoad load = EchoLoad.open(gateway.address(), c.connections(), c.inFlight(), ring(c))) {
+            // tag::measured-window[]
             load.run(plan.warmup(), null);
             LatencySamples latencies = roundTrips ? new LatencySamples() : null;
             CpuWindow window = CpuWindow.start(gateway, backend);
             EchoLoad.Tally tally = load.run(plan.measure(), latencies);
             CpuWindow.Usage cpu = window.stop();
             load.finish(DRAIN);
+            // end::measured-window[]
 
             Figures f = new Figures()
                     .put("messages", tally.messages())

@@ -2,7 +2,9 @@ package dev.anchor.bench.peers;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -12,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The client's side of the opening handshake (RFC 6455 section 4.1) on a blocking channel: a GET
@@ -24,11 +27,25 @@ final class ClientHandshake {
     private ClientHandshake() {
     }
 
+    // tag::source-addresses[]
+    /**
+     * Client addresses taken in turn, 127.0.1.1 to 127.0.1.250, as many clients come from many
+     * addresses. From one address, thousands of upgrades a second leave tens of thousands of
+     * loopback connections in TIME_WAIT, and the kernel's search for a free port and the SYNs that
+     * meet an old connection's TIME_WAIT then slow every target's upgrades alike.
+     */
+    private static final AtomicInteger NEXT_SOURCE = new AtomicInteger();
+
     /** Opens a connection to target and upgrades it; returns the channel, still blocking. */
     static SocketChannel open(InetSocketAddress target) throws IOException {
-        SocketChannel channel = SocketChannel.open();
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.INET);
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (target.getAddress().isLoopbackAddress()) {
+                int n = Math.floorMod(NEXT_SOURCE.getAndIncrement(), 250) + 1;
+                channel.setOption(StandardSocketOptions.SO_REUSEADDR, true); // a port whose last connection is in TIME_WAIT is free again
+                channel.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 1, (byte) n}), 0));
+            }
             channel.connect(target);
             upgrade(channel, target);
             return channel;
@@ -37,6 +54,7 @@ final class ClientHandshake {
             throw e;
         }
     }
+    // end::source-addresses[]
 
     static void upgrade(SocketChannel channel, InetSocketAddress target) throws IOException {
         byte[] nonce = new byte[16];

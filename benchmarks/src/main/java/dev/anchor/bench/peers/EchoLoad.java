@@ -196,6 +196,7 @@ final class EchoLoad implements AutoCloseable {
                 return;
             }
             readBuffer.flip();
+            // tag::echo-check[]
             long written = (sendPosition - sendStart) / ring.requestBytes;
             if (echoPosition + n > echoStart + written * ring.echoBytes) {
                 throw new WrongEchoException("connection " + index + " received more bytes than the messages it sent");
@@ -208,6 +209,7 @@ final class EchoLoad implements AutoCloseable {
                         + Io.hex(readBuffer.get(readBuffer.position() + (int) (bad - echoPosition)))
                         + ", expected " + Io.hex(ring.expectedEcho(bad)));
             }
+            // end::echo-check[]
             long before = framesEchoed();
             echoPosition += n;
             long done = framesEchoed() - before;

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One target as a process of its own, pinned to the gateway's core with taskset, started fresh
- * for one measurement and stopped after it: Anchor through {@code anchor run}, nginx or HAProxy,
+ * One target as a process of its own, pinned to the gateway's core with taskset, started once
+ * for a repetition's cases and stopped after them: Anchor through {@code anchor run}, nginx or HAProxy,
  * each with a configuration rendered from the templates in {@code benchmarks/peers/}. For
  * {@code direct} there is no process, and the address is the echo backend's.
  */
@@ -27,8 +27,8 @@ final class GatewayUnderTest implements AutoCloseable {
     /** The tiny message that proves a target is ready: one echo through it. */
     private static final MessageRing PROBE = new MessageRing(16, 16);
 
-    /** Where the programs and templates are, and the core gateways are pinned to. */
-    record Setup(Path java, Path anchorJar, Path templates, String cpu) {
+    /** Where the programs and templates are, Anchor's JVM options, and the core gateways are pinned to. */
+    record Setup(Path java, List<String> jvmOptions, Path anchorJar, Path templates, String cpu) {
     }
 
     private final Target target;
@@ -55,16 +55,21 @@ final class GatewayUnderTest implements AutoCloseable {
         int port = freePort();
         Map<String, String> values = Map.of("port", Integer.toString(port),
                 "backendPort", Integer.toString(backendPort), "dir", dir.toAbsolutePath().toString());
+        // tag::pinned[]
         List<String> command = new ArrayList<>(List.of("taskset", "-c", setup.cpu()));
         switch (target) {
-            case BLOCKING, NIO, NETTY -> command.addAll(List.of(setup.java().toString(),
-                    "-jar", setup.anchorJar().toAbsolutePath().toString(),
-                    "run", "--config", render(setup, "anchor.yaml", values, dir), "--impl", target.id()));
+            case BLOCKING, NIO, NETTY -> {
+                command.add(setup.java().toString());
+                command.addAll(setup.jvmOptions());
+                command.addAll(List.of("-jar", setup.anchorJar().toAbsolutePath().toString(),
+                        "run", "--config", render(setup, "anchor.yaml", values, dir), "--impl", target.id()));
+            }
             case NGINX -> command.addAll(List.of("nginx", "-p", dir.toAbsolutePath() + "/",
                     "-c", render(setup, "nginx.conf", values, dir), "-g", "daemon off;"));
             case HAPROXY -> command.addAll(List.of("haproxy", "-f", render(setup, "haproxy.cfg", values, dir), "-db"));
             default -> throw new IllegalArgumentException(target.id());
         }
+        // end::pinned[]
         Path log = dir.resolve(target.id() + ".log");
         Process process = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -106,6 +111,11 @@ final class GatewayUnderTest implements AutoCloseable {
 
     InetSocketAddress address() {
         return address;
+    }
+
+    /** CPU ticks the gateway's JIT compilers have used so far; always 0 for a gateway with no JVM. */
+    long compilerTicks() throws IOException {
+        return process == null || !target.isAnchor() ? 0 : JitActivity.compilerTicks(process.pid());
     }
 
     /** The gateway's process, or empty for direct. */

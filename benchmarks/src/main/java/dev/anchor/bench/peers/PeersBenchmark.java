@@ -32,10 +32,14 @@ import picocli.CommandLine.Option;
  * upgrade can be compared even where the load core, not the gateway, sets the pace. Every echoed
  * byte is checked: a wrong or lost byte stops the run.
  *
- * Repetitions are interleaved: for each repetition, for each case, every target in turn, each
- * started fresh for that one measurement and stopped after it. Drift in the machine then spreads
- * across targets instead of landing on one. The figures are the median of the repetitions, with
- * the lowest and highest kept beside it, and every raw figure is in the JSON.
+ * Repetitions are interleaved: for each repetition every target in turn, in reverse order on
+ * even repetitions, so drift in the machine spreads across targets instead of landing on one.
+ * Each target is started once per repetition and settled before its first case: upgrades and
+ * small echoes until a JVM's JIT compilers have gone quiet. A JVM pinned to the one core it serves
+ * from compiles there; measured fresh, it is charged for its compiler, and a gateway in service
+ * paid for that in its first minute. Then every case runs in order, each warmed up and measured,
+ * the idle tunnels last. The figures are the median of the repetitions, with the lowest and
+ * highest kept beside it, and every raw figure is in the JSON.
  *
  * Hypothesis: nginx and HAProxy, written in C around one event loop, spend less CPU per message
  * and per upgrade than any of Anchor's implementations, and hold less memory per idle tunnel than
@@ -95,6 +99,11 @@ public final class PeersBenchmark implements Callable<Integer> {
             description = "Before each measurement, wait while this file exists (another timing-sensitive job on a shared machine); at most 20 minutes")
     Path pauseWhile;
 
+    @Option(names = "--anchor-jvm-option", paramLabel = "OPTION",
+            description = "An option for Anchor's JVM, such as -XX:StartFlightRecording=... to profile it; repeatable. "
+                    + "Figures measured with one are not comparable with the defaults'")
+    List<String> anchorJvmOptions = List.of();
+
     private String[] args;
     private final long started = System.nanoTime();
 
@@ -132,7 +141,7 @@ public final class PeersBenchmark implements Callable<Integer> {
 
         Path work = Files.createTempDirectory("anchor-peers-");
         GatewayUnderTest.Setup setup = new GatewayUnderTest.Setup(
-                Path.of(System.getProperty("java.home"), "bin", "java"), anchorJar, templates, gatewayCpu);
+                Path.of(System.getProperty("java.home"), "bin", "java"), anchorJvmOptions, anchorJar, templates, gatewayCpu);
         List<Results.Run> runs = new ArrayList<>();
         String where = "starting the echo backend";
         try (EchoBackendProcess backend = EchoBackendProcess.start(loadCpu, setup.java(), work.resolve("echo-backend.log"))) {
@@ -140,25 +149,30 @@ public final class PeersBenchmark implements Callable<Integer> {
             warmUp(plan, backend, setup, work);
             CaseRunner runner = new CaseRunner(plan, backend);
             int done = 0;
+            // tag::repetitions[]
             for (int rep = 1; rep <= plan.reps(); rep++) {
-                for (Case c : plan.cases()) {
-                    for (Target t : plan.targets()) {
-                        where = String.format("rep %d/%d %s %s", rep, plan.reps(), c.id(), t.id());
-                        awaitQuietMachine();
-                        Path dir = work.resolve(rep + "-" + c.id() + "-" + t.id());
-                        Figures figures;
-                        try (GatewayUnderTest gateway = GatewayUnderTest.start(t, setup, backend.port(), dir)) {
-                            figures = runner.run(c, gateway);
+                for (Target t : plan.targetsInRepetition(rep)) {
+                    where = String.format("rep %d/%d %s, starting", rep, plan.reps(), t.id());
+                    awaitQuietMachine();
+                    try (GatewayUnderTest gateway = GatewayUnderTest.start(t, setup, backend.port(), work.resolve(rep + "-" + t.id()))) {
+                        where = String.format("rep %d/%d %s, settling", rep, plan.reps(), t.id());
+                        Duration settled = runner.settle(gateway);
+                        progress("rep %d/%d %s: settled in %.0f s", rep, plan.reps(), t.id(), settled.toMillis() / 1e3);
+                        for (Case c : plan.cases()) {
+                            where = String.format("rep %d/%d %s %s", rep, plan.reps(), t.id(), c.id());
+                            awaitQuietMachine();
+                            Figures figures = runner.run(c, gateway).put("settleSeconds", settled.toMillis() / 1e3);
+                            if (!backend.isAlive()) {
+                                throw new IllegalStateException("the echo backend died");
+                            }
+                            runs.add(new Results.Run(rep, c.id(), t.id(), figures.asMap()));
+                            done++;
+                            progress("%s: %s  [%d/%d]", where, c.headline(figures.asMap()), done, plan.measurements());
                         }
-                        if (!backend.isAlive()) {
-                            throw new IllegalStateException("the echo backend died");
-                        }
-                        runs.add(new Results.Run(rep, c.id(), t.id(), figures.asMap()));
-                        done++;
-                        progress("%s: %s  [%d/%d]", where, c.headline(figures.asMap()), done, plan.measurements());
                     }
                 }
             }
+            // end::repetitions[]
         } catch (Exception e) {
             progress("FAILED at %s: %s", where, e.getMessage());
             progress("the gateways' configurations and logs are kept in %s", work);
@@ -217,7 +231,9 @@ public final class PeersBenchmark implements Callable<Integer> {
                 plan.idleTunnels(),
                 "each gateway pinned to cpu " + gatewayCpu + " (taskset -c " + gatewayCpu + "); the echo backend and the load client"
                         + " pinned to cpu " + loadCpu,
-                "for each repetition, for each case, each target in turn, started fresh for that measurement and stopped after it",
+                "for each repetition, each target in turn (in reverse order on even repetitions): started, settled (upgrades and"
+                        + " small echoes until its JIT compilers are idle), then every case in order, each warmed up and measured,"
+                        + " the idle tunnels last; stopped after the last case",
                 "this JVM: one selector thread for echoes and round trips, 32 platform threads with blocking channels for"
                         + " upgrades and for opening idle tunnels; every echoed byte checked",
                 plan.targets().stream().map(Target::id).toList(), caseTitles);

@@ -42,6 +42,7 @@ final class ProcCpu {
         }
     }
 
+    // tag::proc-stat[]
     /**
      * utime + stime, fields 14 and 15 of a /proc/PID/stat line. Field 2 is the command name in
      * parentheses and may itself hold spaces and parentheses, so fields are counted from the last
@@ -57,4 +58,5 @@ final class ProcCpu {
         int stime = 15 - 3;
         return Long.parseLong(fields[utime]) + Long.parseLong(fields[stime]);
     }
+    // end::proc-stat[]
 }
