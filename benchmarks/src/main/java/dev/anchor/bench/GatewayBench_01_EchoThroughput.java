@@ -20,6 +20,7 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
+// tag::lesson-01[]
 /*
  * Lesson 01: what does a gateway cost in echo throughput?
  *
@@ -49,6 +50,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  *
  * One operation is one message echoed. Bytes per second = ops/s x size (each way).
  */
+// end::lesson-01[]
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
