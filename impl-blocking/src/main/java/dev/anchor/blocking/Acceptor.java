@@ -24,15 +24,18 @@ final class Acceptor implements Runnable {
     private final Dialer dialer;
     private final Workers workers;
     private final Timekeeper timekeeper;
+    private final BufferPool buffers;
     private final Set<Handshake> handshakes = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    Acceptor(ServerSocket listener, GatewayRuntime runtime, Dialer dialer, Workers workers, Timekeeper timekeeper) {
+    Acceptor(ServerSocket listener, GatewayRuntime runtime, Dialer dialer, Workers workers, Timekeeper timekeeper,
+             BufferPool buffers) {
         this.listener = listener;
         this.runtime = runtime;
         this.dialer = dialer;
         this.workers = workers;
         this.timekeeper = timekeeper;
+        this.buffers = buffers;
     }
 
     @Override
@@ -53,7 +56,7 @@ final class Acceptor implements Runnable {
             try {
                 SocketOptions.apply(socket, runtime.config().tcpClient());
                 Leg client = new Leg(socket, runtime.connections()::clientClosed);
-                Handshake handshake = new Handshake(client, runtime, dialer, workers, timekeeper, handshakes::remove);
+                Handshake handshake = new Handshake(client, runtime, dialer, workers, timekeeper, buffers, handshakes::remove);
                 handshakes.add(handshake);
                 if (stopped.get()) {
                     handshake.stop(); // stop() may have gone through the handshakes before this one was added

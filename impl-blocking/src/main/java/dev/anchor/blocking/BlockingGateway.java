@@ -41,7 +41,7 @@ public final class BlockingGateway implements RuntimeGateway {
         }
         this.timekeeper = new Timekeeper(config);
         Dialer dialer = new Dialer(runtime.connections(), config.timeouts().connect(), config.tcpBackend());
-        this.acceptor = new Acceptor(listener, runtime, dialer, workers, timekeeper);
+        this.acceptor = new Acceptor(listener, runtime, dialer, workers, timekeeper, new BufferPool(config.tunnelBuffer()));
         runtime.listening(address());
         workers.start("accept", acceptor);
         LOG.log(System.Logger.Level.INFO, "blocking gateway ({0} threads) listening on {1}",

@@ -40,14 +40,17 @@ final class Handshake {
     private final Dialer dialer;
     private final Workers workers;
     private final Timekeeper timekeeper;
+    private final BufferPool buffers;
     private final Consumer<Handshake> onDone;
     private volatile Socket dialing;
     private volatile Leg upstream;
     private volatile Tunnel tunnel;
+    /** A tunnel whose handshake is done, for run() to run on this thread. */
+    private Tunnel ready;
     private volatile boolean stopping;
 
     Handshake(Leg client, GatewayRuntime runtime, Dialer dialer, Workers workers, Timekeeper timekeeper,
-              Consumer<Handshake> onDone) {
+              BufferPool buffers, Consumer<Handshake> onDone) {
         this.client = client;
         this.clientAddress = client.remote();
         this.runtime = runtime;
@@ -56,6 +59,7 @@ final class Handshake {
         this.dialer = dialer;
         this.workers = workers;
         this.timekeeper = timekeeper;
+        this.buffers = buffers;
         this.onDone = onDone;
     }
 
@@ -70,6 +74,17 @@ final class Handshake {
             if (tunnel == null) {
                 closeBoth();
                 onDone.accept(this);
+            }
+        }
+        Tunnel opened = ready;
+        if (opened != null) {
+            // from here, not from inside serve(): the handshake's frames have returned, and with them
+            // went its two head buffers, which an idle tunnel on this thread would otherwise keep for life
+            ready = null;
+            try {
+                opened.run(buffers);
+            } catch (RuntimeException bug) {
+                LOG.log(System.Logger.Level.WARNING, "tunnel from " + clientAddress + " failed", bug);
             }
         }
     }
@@ -171,7 +186,7 @@ final class Handshake {
         if (!carry(t, Side.BACKEND, fromBackend, stats.downstream()) || !carry(t, Side.CLIENT, fromClient, stats.upstream())) {
             return;
         }
-        t.run(config.tunnelBuffer());
+        ready = t; // run() runs it, once this handshake's frames are gone
     }
     // end::open-tunnel[]
 

@@ -6,45 +6,67 @@ import java.io.IOException;
 
 /**
  * One direction of a tunnel on its own thread: read from one leg, write the same bytes to the
- * other, repeat. The buffer is the only memory the direction holds, and since the next read waits
- * for the write to finish, a slow reader on the far side stops this relay, which stops reading, and
- * TCP's flow control pushes back on the sender. Backpressure comes for free.
+ * other, repeat. Since the next read waits for the write to finish, a slow reader on the far side
+ * stops this relay, which stops reading, and TCP's flow control pushes back on the sender.
+ * Backpressure comes for free.
  *
- * <p>The buffer is this relay's alone for its whole life, and every write from it has completed
- * before the next read: no byte of it can be waiting to be written when it is read into again.
+ * <p>A direction waits for its next bytes in a small buffer of its own. A read that fills it means
+ * more is coming: the relay borrows a {@code tunnel.buffer}-sized one from the gateway's
+ * {@link BufferPool} and reads into that until a read leaves room in it, then gives it back. So a
+ * busy direction reads in large chunks, an idle one holds {@link #IDLE_BYTES}, and no direction
+ * ever holds more than {@code tunnel.buffer}. Every write from a buffer has completed before the
+ * next read into it, or before it goes back to the pool.
  */
 // tag::relay[]
 final class Relay implements Runnable {
+    /** What a direction keeps between bursts: a small message, header and all, in one read. */
+    static final int IDLE_BYTES = 1024;
+
     private final Tunnel tunnel;
     private final Side side;
     private final Leg from;
     private final Flow flow;
-    private final byte[] buffer;
+    private final BufferPool buffers;
+    private final byte[] idle;
 
-    Relay(Tunnel tunnel, Side side, Leg from, Flow flow, int bufferSize) {
+    Relay(Tunnel tunnel, Side side, Leg from, Flow flow, BufferPool buffers) {
         this.tunnel = tunnel;
         this.side = side;
         this.from = from;
         this.flow = flow;
-        this.buffer = new byte[bufferSize];
+        this.buffers = buffers;
+        this.idle = new byte[Math.min(IDLE_BYTES, buffers.size())];
     }
 
     @Override
     public void run() {
-        while (true) {
-            int n;
-            try {
-                n = from.read(buffer, 0, buffer.length);
-            } catch (IOException e) {
-                tunnel.failed(side, e);
-                return;
+        byte[] buffer = idle;
+        try {
+            while (true) {
+                int n;
+                try {
+                    n = from.read(buffer, 0, buffer.length);
+                } catch (IOException e) {
+                    tunnel.failed(side, e);
+                    return;
+                }
+                if (n < 0) {
+                    tunnel.finished(side);
+                    return;
+                }
+                if (!tunnel.pass(side, buffer, 0, n, flow)) {
+                    return;
+                }
+                if (n == buffer.length && buffer == idle) {
+                    buffer = buffers.lend(); // it filled: a burst, read it in large chunks
+                } else if (n < buffer.length && buffer != idle) {
+                    buffers.giveBack(buffer); // the burst is over, and every write from it is done
+                    buffer = idle;
+                }
             }
-            if (n < 0) {
-                tunnel.finished(side);
-                return;
-            }
-            if (!tunnel.pass(side, buffer, 0, n, flow)) {
-                return;
+        } finally {
+            if (buffer != idle) {
+                buffers.giveBack(buffer);
             }
         }
     }

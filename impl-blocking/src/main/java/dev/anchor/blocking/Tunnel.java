@@ -142,11 +142,11 @@ final class Tunnel {
     }
 
     /** Runs client-to-backend on this thread and backend-to-client on one from {@code workers}. */
-    void run(int bufferSize) {
+    void run(BufferPool buffers) {
         // the lifecycle asks from its own thread; core's ending decides under the control lock
         stats.departWith(reason -> end(locked(() -> ending.goAway(reason))), liveness != null);
-        workers.start("downstream-" + stats.id(), new Relay(this, Side.BACKEND, backend, stats.downstream(), bufferSize));
-        new Relay(this, Side.CLIENT, client, stats.upstream(), bufferSize).run();
+        workers.start("downstream-" + stats.id(), new Relay(this, Side.BACKEND, backend, stats.downstream(), buffers));
+        new Relay(this, Side.CLIENT, client, stats.upstream(), buffers).run();
     }
 
     // tag::pass[]
