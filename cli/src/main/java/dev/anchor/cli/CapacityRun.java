@@ -274,7 +274,7 @@ final class CapacityRun {
     }
 
     private static int handshakes(List<EchoServer> backends) {
-        return backends.stream().mapToInt(b -> b.handshakes().size()).sum();
+        return (int) backends.stream().mapToLong(EchoServer::handshakeCount).sum();
     }
 
     private static int connections(List<EchoServer> backends) {

@@ -21,22 +21,26 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A WebSocket server that sends every data frame back as it came (text, binary and continuation
  * frames alike, so fragmentation is preserved), answers pings, and echoes a close. It accepts an
- * upgrade on any path and records each handshake it saw, so a test can check what a gateway
- * forwarded.
+ * upgrade on any path and records the latest handshakes it saw ({@value #KEPT} of them), so a
+ * test can check what a gateway forwarded, and counts them all.
  */
 public final class EchoServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel listener;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private final List<Handshake> handshakes = new CopyOnWriteArrayList<>();
+    /** Handshakes recorded: enough for a test, bounded for a server that takes millions of upgrades. */
+    static final int KEPT = 1_000;
+    private final ArrayDeque<Handshake> handshakes = new ArrayDeque<>();
+    private final AtomicLong handshakeCount = new AtomicLong();
 
     private EchoServer(EchoOptions options) throws InterruptedException {
         group = new MultiThreadIoEventLoopGroup(options.threads(), NioIoHandler.newFactory());
@@ -91,9 +95,23 @@ public final class EchoServer implements AutoCloseable {
         return (InetSocketAddress) listener.localAddress();
     }
 
-    /** The upgrade requests received so far, in arrival order. */
+    /** The latest upgrade requests received (at most {@value #KEPT}), in arrival order. */
     public List<Handshake> handshakes() {
-        return List.copyOf(handshakes);
+        synchronized (handshakes) {
+            return List.copyOf(handshakes);
+        }
+    }
+
+    /** Empties the record of handshakes (not their count): a benchmark's reading should not include it. */
+    public void forgetHandshakes() {
+        synchronized (handshakes) {
+            handshakes.clear();
+        }
+    }
+
+    /** Upgrade requests received since the start, whether still recorded or not. */
+    public long handshakeCount() {
+        return handshakeCount.get();
     }
 
     /** Connections open now. */
@@ -123,9 +141,16 @@ public final class EchoServer implements AutoCloseable {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof FullHttpRequest request) {
-                handshakes.add(new Handshake(request.method().name(), request.uri(),
+                Handshake seen = new Handshake(request.method().name(), request.uri(),
                         List.copyOf(request.headers().entries()),
-                        (InetSocketAddress) ctx.channel().remoteAddress()));
+                        (InetSocketAddress) ctx.channel().remoteAddress());
+                synchronized (handshakes) {
+                    if (handshakes.size() == KEPT) {
+                        handshakes.removeFirst();
+                    }
+                    handshakes.addLast(seen);
+                }
+                handshakeCount.incrementAndGet();
                 ctx.pipeline().remove(this);
             }
             ctx.fireChannelRead(msg);
