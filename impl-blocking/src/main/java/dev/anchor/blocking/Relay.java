@@ -14,7 +14,7 @@ import java.io.IOException;
  * more is coming: the relay borrows a {@code tunnel.buffer}-sized one from the gateway's
  * {@link BufferPool} and reads into that until a read leaves room in it, then gives it back. So a
  * busy direction reads in large chunks, an idle one holds {@link #IDLE_BYTES}, and no direction
- * ever holds more than {@code tunnel.buffer}. Every write from a buffer has completed before the
+ * ever has more than {@code tunnel.buffer} bytes in flight: only one buffer at a time holds any. Every write from a buffer has completed before the
  * next read into it, or before it goes back to the pool.
  */
 // tag::relay[]
@@ -57,7 +57,7 @@ final class Relay implements Runnable {
                 if (!tunnel.pass(side, buffer, 0, n, flow)) {
                     return;
                 }
-                if (n == buffer.length && buffer == idle) {
+                if (n == buffer.length && buffer == idle && buffers.size() > idle.length) {
                     buffer = buffers.lend(); // it filled: a burst, read it in large chunks
                 } else if (n < buffer.length && buffer != idle) {
                     buffers.giveBack(buffer); // the burst is over, and every write from it is done
