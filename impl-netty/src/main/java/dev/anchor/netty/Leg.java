@@ -35,6 +35,18 @@ final class Leg {
         return sent;
     }
 
+    /**
+     * Completes once what was written to {@code ch} is flushed. The last direction of a tunnel to
+     * see its FIN ends with this rather than a half-close, and the close of both legs that follows
+     * sends the FIN: {@code ch}'s own peer finished first and every byte it sent has been read, so
+     * no unread input can turn that close into a RST. It spares a shutdown that Netty answers by
+     * building an exception, stack trace and all, to fail writes that cannot be pending here; in the
+     * profile of upgrades, filling in those stack traces (two per tunnel) took 6% of the gateway's CPU.
+     */
+    static ChannelFuture flushed(Channel ch) {
+        return ch.writeAndFlush(Unpooled.EMPTY_BUFFER);
+    }
+
     /** Close with RST (SO_LINGER 0): the peer learns the other side failed, not that it finished. */
     static void abort(Channel ch) {
         try {

@@ -10,6 +10,7 @@ import dev.anchor.core.heartbeat.TunnelWatch;
 import dev.anchor.core.websocket.FrameException;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
@@ -51,11 +52,12 @@ final class Tunnel {
         if (fin.close() != null) {
             send(side.other(), fin.close());
         }
-        Leg.shutdownOutputOnFlush(to).addListener((ChannelFutureListener) sent -> {
-            if (!sent.isSuccess()) {
-                failed(to, sent.cause());
+        ChannelFuture sent = directionsOpen == 1 ? Leg.flushed(to) : Leg.shutdownOutputOnFlush(to);
+        sent.addListener((ChannelFutureListener) done -> {
+            if (!done.isSuccess()) {
+                failed(to, done.cause());
             } else if (--directionsOpen == 0) {
-                end(ending.completed());
+                end(ending.completed()); // the last FIN goes with the close of both legs
             }
         });
     }
