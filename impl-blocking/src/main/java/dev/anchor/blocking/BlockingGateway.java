@@ -29,6 +29,7 @@ public final class BlockingGateway implements RuntimeGateway {
 
     private BlockingGateway(GatewayConfig config) throws IOException {
         config.refuseUserTimeout("blocking", "the JDK's Socket has no TCP_USER_TIMEOUT option");
+        config.refuseTls("blocking", "its SSLSocket leg is not built yet");
         this.runtime = new GatewayRuntime("blocking", config, SocketOptions::probe);
         this.workers = new Workers(config.blockingThreads());
         this.listener = new ServerSocket();

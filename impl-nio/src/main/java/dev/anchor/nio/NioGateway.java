@@ -34,6 +34,7 @@ public final class NioGateway implements RuntimeGateway {
 
     private NioGateway(GatewayConfig config) throws IOException {
         config.refuseUserTimeout("nio", "the JDK's SocketChannel has no TCP_USER_TIMEOUT option");
+        config.refuseTls("nio", "its SSLEngine leg is not built yet");
         this.runtime = new GatewayRuntime("nio", config, SocketOptions::probe);
         this.server = ServerSocketChannel.open(SocketFamily.toListen(config.listen()));
         try {

@@ -43,13 +43,18 @@ public final class ConfigLoader {
             throw new ConfigException("", file + ": not UTF-8 text; save the configuration as UTF-8");
         }
         try {
-            return parse(text);
+            return parse(text, file.toAbsolutePath().getParent());
         } catch (ConfigException e) {
             throw e.in(file.toString());
         }
     }
 
     public static GatewayConfig parse(String yaml) {
+        return parse(yaml, null);
+    }
+
+    /** @param base the directory relative file names (certificates) are read from; null for the working directory */
+    public static GatewayConfig parse(String yaml, Path base) {
         JsonNode root;
         try {
             root = YAML.readTree(yaml);
@@ -63,16 +68,24 @@ public final class ConfigLoader {
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new ConfigException("", "the configuration is empty; it needs at least 'routes'");
         }
-        return read(new Node("", root));
+        return read(new Node("", root), base);
     }
 
     // tag::config-keys[]
-    private static GatewayConfig read(Node root) {
+    private static GatewayConfig read(Node root, Path base) {
         root.only("implementation", "listen", "event-loops", "limits", "timeouts", "tunnel", "routes", "admin",
                 "blocking", "heartbeat", "tcp", "upstream", "drain", "reload", "health");
         GatewayConfig.Builder b = GatewayConfig.builder();
         root.text("implementation").ifPresent(b::implementation);
-        root.text("listen").ifPresent(t -> b.listen(ConfigValues.hostPort("listen", t, 0)));
+        if (root.has("listen") && root.json().get("listen").isObject()) {
+            Node listen = root.section("listen", "address", "tls");
+            listen.text("address").ifPresent(t -> b.listen(ConfigValues.hostPort(listen.key("address"), t, 0)));
+            if (listen.has("tls")) {
+                b.listenTls(listenTls(listen.section("tls", "certificate", "key", "keystore", "password", "certificates"), base));
+            }
+        } else {
+            root.text("listen").ifPresent(t -> b.listen(ConfigValues.hostPort("listen", t, 0)));
+        }
         root.integer("event-loops").ifPresent(b::eventLoops);
 
         Node limits = root.section("limits", "head-bytes", "head-fields");
@@ -132,6 +145,56 @@ public final class ConfigLoader {
             b.route(route(route));
         }
         return b.build();
+    }
+
+    /**
+     * One certificate ({@code certificate} and {@code key}, or {@code keystore}) or a list of them
+     * ({@code certificates}), the first being the default.
+     */
+    private static ListenTls listenTls(Node tls, Path base) {
+        List<ServerCertificate> certificates = new ArrayList<>();
+        if (tls.has("certificates")) {
+            for (String single : List.of("certificate", "key", "keystore", "password")) {
+                if (tls.has(single)) {
+                    throw new ConfigException(tls.key(single), "give it in each entry of " + tls.key("certificates")
+                            + ", or give one certificate without the list");
+                }
+            }
+            for (Node entry : tls.list("certificates")) {
+                entry.only("certificate", "key", "keystore", "password");
+                certificates.add(serverCertificate(entry, base));
+            }
+            if (certificates.isEmpty()) {
+                throw new ConfigException(tls.key("certificates"), "an empty list; give at least one certificate");
+            }
+        } else {
+            certificates.add(serverCertificate(tls, base));
+        }
+        return new ListenTls(certificates);
+    }
+
+    private static ServerCertificate serverCertificate(Node c, Path base) {
+        String password = c.text("password").orElse(null);
+        if (c.has("keystore")) {
+            for (String pem : List.of("certificate", "key")) {
+                if (c.has(pem)) {
+                    throw new ConfigException(c.key(pem), "a keystore holds the certificate and key itself; give "
+                            + c.key("keystore") + " or " + c.key("certificate") + " and " + c.key("key") + ", not both");
+                }
+            }
+            return ServerCertificate.pkcs12(c.path(), file(base, c.text("keystore").orElseThrow()), password);
+        }
+        String chain = c.text("certificate").orElseThrow(() -> new ConfigException(c.key("certificate"),
+                "missing; give a PEM certificate chain (and key), or a PKCS#12 keystore"));
+        String key = c.text("key").orElseThrow(() -> new ConfigException(c.key("key"),
+                "missing; give the PEM private key of " + chain));
+        return ServerCertificate.pem(c.path(), file(base, chain), file(base, key), password);
+    }
+
+    /** A file name as written, relative to the configuration file's directory, as nginx reads its own. */
+    private static Path file(Path base, String name) {
+        Path p = Path.of(name.strip());
+        return base == null || p.isAbsolute() ? p : base.resolve(p);
     }
 
     private static HealthConfig health(Node health) {

@@ -20,6 +20,7 @@ import java.util.Set;
 public record GatewayConfig(
         String implementation,
         InetSocketAddress listen,
+        ListenTls listenTls,
         HeadLimits head,
         Timeouts timeouts,
         int tunnelBuffer,
@@ -70,6 +71,17 @@ public record GatewayConfig(
         adminAllow = List.copyOf(adminAllow);
     }
 
+    /**
+     * Refuses to run with {@code listen.tls} on an implementation that does not terminate TLS yet,
+     * naming the key: a listener that would answer TLS with plaintext is worse than one refused.
+     */
+    public void refuseTls(String implementation, String why) {
+        if (listenTls.enabled()) {
+            throw new ConfigException("listen.tls", "the " + implementation + " implementation does not terminate TLS ("
+                    + why + ")");
+        }
+    }
+
     /** Whether tunnels end when they reach an age ({@code tunnel.max-lifetime}). */
     public boolean limitsLifetime() {
         return !tunnelMaxLifetime.isZero();
@@ -89,6 +101,9 @@ public record GatewayConfig(
         }
         if (!listen.equals(next.listen)) {
             return "listen";
+        }
+        if (listenTls.enabled() != next.listenTls.enabled()) {
+            return "listen.tls"; // new certificates apply on reload; turning TLS on or off does not
         }
         if (eventLoops != next.eventLoops) {
             return "event-loops";
@@ -118,6 +133,7 @@ public record GatewayConfig(
         Builder b = new Builder();
         b.implementation = implementation;
         b.listen = listen;
+        b.listenTls = listenTls;
         b.headBytes = head.maxBytes();
         b.headFields = head.maxFields();
         b.timeouts = timeouts;
@@ -141,6 +157,7 @@ public record GatewayConfig(
     public static final class Builder {
         private String implementation = "blocking";
         private InetSocketAddress listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080);
+        private ListenTls listenTls = ListenTls.OFF;
         private int headBytes = HeadLimits.DEFAULT.maxBytes();
         private int headFields = HeadLimits.DEFAULT.maxFields();
         private Timeouts timeouts = Timeouts.DEFAULT;
@@ -173,6 +190,12 @@ public record GatewayConfig(
 
         public Builder listen(InetSocketAddress address) {
             this.listen = address;
+            return this;
+        }
+
+        /** TLS on the listening socket; {@link ListenTls#OFF} for plaintext. */
+        public Builder listenTls(ListenTls tls) {
+            this.listenTls = tls;
             return this;
         }
 
@@ -397,7 +420,7 @@ public record GatewayConfig(
             if (upstream.pooled()) {
                 everyBackendHasASource();
             }
-            return new GatewayConfig(implementation, listen, new HeadLimits(headBytes, headFields), timeouts,
+            return new GatewayConfig(implementation, listen, listenTls, new HeadLimits(headBytes, headFields), timeouts,
                     tunnelBuffer, routes, admin, adminAllow, blockingThreads, eventLoops, heartbeat, tcpClient, tcpBackend,
                     upstream, drain, health, reloadDrainRemoved, tunnelMaxLifetime);
         }

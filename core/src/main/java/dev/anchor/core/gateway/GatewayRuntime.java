@@ -13,6 +13,7 @@ import dev.anchor.core.lifecycle.DrainReport;
 import dev.anchor.core.route.Backend;
 import dev.anchor.core.route.Route;
 import dev.anchor.core.route.Router;
+import dev.anchor.core.tls.ServerTls;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public final class GatewayRuntime implements AutoCloseable {
 
     /** One configuration in force, and what is built from it. */
     private record Generation(long number, GatewayConfig config, Capacity capacity, Router router,
-                              HandshakePolicy handshakes) {
+                              HandshakePolicy handshakes, ServerTls tls) {
     }
 
     /**
@@ -78,11 +79,13 @@ public final class GatewayRuntime implements AutoCloseable {
     private Generation generation(long number, GatewayConfig config) {
         Map<InetSocketAddress, UpstreamSlots> kept = known.values().stream()
                 .collect(Collectors.toMap(Backend::address, Backend::slots));
+        // certificates first: a file that cannot be read refuses the configuration before anything else is built
+        ServerTls tls = config.listenTls().enabled() ? ServerTls.load(config.listenTls()) : null;
         Capacity capacity = Capacity.of(config, kept);
         Router router = new Router(routes(config, capacity));
         AdminEndpoints admin = new AdminEndpoints(config.admin(), config.adminAllow(), metrics, this::status, operations());
         return new Generation(number, config, capacity, router,
-                new HandshakePolicy(router, admin, metrics, drain::active, connections));
+                new HandshakePolicy(router, admin, metrics, drain::active, connections), tls);
     }
 
     /** One {@link Backend} per distinct endpoint, shared by every route that names it, and by every configuration. */
@@ -259,6 +262,14 @@ public final class GatewayRuntime implements AutoCloseable {
     /** The upstream source slots of every backend endpoint, and their arithmetic. */
     public Capacity capacity() {
         return current.capacity();
+    }
+
+    /**
+     * TLS for a connection accepted now, or null on a plaintext listener. A reload that changes the
+     * certificates reaches the connections accepted after it; live ones keep their sessions.
+     */
+    public ServerTls tls() {
+        return current.tls();
     }
 
     public Router router() {
