@@ -11,8 +11,11 @@ import dev.anchor.core.config.RouteConfig;
 import dev.anchor.core.config.TcpOptions;
 import dev.anchor.core.config.UpstreamSource;
 import dev.anchor.core.gateway.AdminEndpoints;
+import dev.anchor.core.tls.ServerTls;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.stream.Collectors;
 
 /** What a gateway was started with, in the few lines an operator wants to see at start. */
@@ -22,7 +25,19 @@ final class Summary {
 
     static void print(PrintWriter out, String implementation, GatewayConfig config, InetSocketAddress listening) {
         String at = listening == null ? Endpoint.of(config.listen()).text() : Endpoint.of(listening).text();
-        out.printf("%s gateway %s %s%n", implementation, listening == null ? "would listen on" : "listening on", at);
+        out.printf("%s gateway %s %s%s%n", implementation, listening == null ? "would listen on" : "listening on", at,
+                config.listenTls().enabled() ? " with TLS (wss://)" : "");
+        if (config.listenTls().enabled()) {
+            // loads every file again, as the gateway does: --check must refuse what start would refuse
+            Instant now = Instant.now();
+            for (ServerTls.CertificateInfo c : ServerTls.load(config.listenTls()).certificates()) {
+                long days = Duration.between(now, c.notAfter()).toDays();
+                out.printf("  %s: %s, names %s; valid until %s (%s)%n", c.key(), c.subject(),
+                        c.names().isEmpty() ? "none" : String.join(", ", c.names()), c.notAfter(),
+                        c.expiredAt(now) ? "EXPIRED: clients will refuse it" : now.isBefore(c.notBefore())
+                                ? "NOT YET VALID until " + c.notBefore() : days + " days left");
+            }
+        }
         for (RouteConfig r : config.routes()) {
             out.printf("  %-12s -> %s (%s)%n", r.path(),
                     r.backends().stream().map(Endpoint::text).collect(Collectors.joining(", ")),

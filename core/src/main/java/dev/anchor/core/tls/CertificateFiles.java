@@ -83,7 +83,7 @@ final class CertificateFiles {
                 return keys.getPrivateKey(info);
             }
             if (pem instanceof PEMKeyPair pair) {
-                return keys.getKeyPair(pair).getPrivate();
+                return keys.getPrivateKey(pair.getPrivateKeyInfo()); // its public half may be absent (SEC 1 allows it)
             }
             if (pem instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
                 char[] password = password(keyKey, c);
@@ -92,7 +92,8 @@ final class CertificateFiles {
             }
             if (pem instanceof PEMEncryptedKeyPair encrypted) {
                 char[] password = password(keyKey, c);
-                return keys.getKeyPair(encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder().build(password))).getPrivate();
+                return keys.getPrivateKey(encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder().build(password))
+                        .getPrivateKeyInfo());
             }
         } catch (PKCSException | OperatorCreationException | IOException e) {
             throw new ConfigException(keyKey, c.privateKey() + ": cannot decrypt the private key; is "

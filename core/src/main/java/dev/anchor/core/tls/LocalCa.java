@@ -37,6 +37,7 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -57,7 +58,11 @@ public final class LocalCa {
         /** Writes the chain (leaf first) and the key (PKCS#8, readable by the owner only) as PEM. */
         public void write(Path chainFile, Path keyFile) {
             writePem(chainFile, (Object[]) chain);
-            writePem(keyFile, key);
+            try {
+                writePem(keyFile, new JcaPKCS8Generator(key, null).generate());
+            } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+                throw new IllegalStateException("cannot encode the key as PKCS#8", e);
+            }
             try {
                 Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
             } catch (UnsupportedOperationException | IOException e) {

@@ -3,7 +3,6 @@ package dev.anchor.core.tls;
 import dev.anchor.core.config.ConfigException;
 import dev.anchor.core.config.ListenTls;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -11,7 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -22,8 +21,8 @@ import javax.net.ssl.SSLParameters;
  * offered (TLS 1.2 and 1.3, ALPN http/1.1, which certificate for which name); each implementation
  * drives the handshake and the records with its own kind of I/O.
  *
- * <p>With several certificates, the JDK's PKIX key manager picks the one whose names match the
- * client's SNI, and the first one when none does or the client sent no name.
+ * <p>With several certificates, {@link SniKeyManager} picks the one whose names match the client's
+ * SNI, and the first one when none does or the client sent no name.
  */
 public final class ServerTls {
     private static final System.Logger LOG = System.getLogger(ServerTls.class.getName());
@@ -48,28 +47,23 @@ public final class ServerTls {
         if (!config.enabled()) {
             throw new IllegalArgumentException("listen.tls is off");
         }
-        char[] entryPassword = new char[0];
         List<CertificateInfo> infos = new ArrayList<>();
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            int i = 0;
-            for (var source : config.certificates()) {
-                CertificateFiles.Loaded loaded = CertificateFiles.load(source);
-                store.setKeyEntry(String.valueOf(i++), loaded.key(), entryPassword, loaded.chain());
-                CertificateInfo info = info(source.key(), loaded.leaf());
-                if (info.expiredAt(Instant.now())) {
-                    LOG.log(System.Logger.Level.WARNING, "{0}: the certificate for {1} expired on {2}; clients will refuse it",
-                            source.key(), info.subject(), info.notAfter());
-                }
-                infos.add(info);
+        List<SniKeyManager.Entry> entries = new ArrayList<>();
+        for (var source : config.certificates()) {
+            CertificateFiles.Loaded loaded = CertificateFiles.load(source);
+            CertificateInfo info = info(source.key(), loaded.leaf());
+            if (info.expiredAt(Instant.now())) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: the certificate for {1} expired on {2}; clients will refuse it",
+                        source.key(), info.subject(), info.notAfter());
             }
-            KeyManagerFactory keys = KeyManagerFactory.getInstance("PKIX"); // chooses by SNI, unlike SunX509
-            keys.init(store, entryPassword);
+            infos.add(info);
+            entries.add(new SniKeyManager.Entry(String.valueOf(entries.size()), loaded.key(), loaded.chain(), info.names()));
+        }
+        try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, new SecureRandom());
+            context.init(new KeyManager[] {new SniKeyManager(entries)}, null, new SecureRandom());
             return new ServerTls(context, infos);
-        } catch (GeneralSecurityException | java.io.IOException e) {
+        } catch (GeneralSecurityException e) {
             throw new ConfigException("listen.tls", "cannot build a TLS context: " + e.getMessage());
         }
     }
@@ -106,11 +100,21 @@ public final class ServerTls {
             Collection<List<?>> alternatives = leaf.getSubjectAlternativeNames();
             if (alternatives != null) {
                 for (List<?> name : alternatives) {
-                    names.add(String.valueOf(name.get(1)));
+                    int type = (Integer) name.get(0);
+                    if (type == 2 || type == 7) { // dNSName, iPAddress
+                        names.add(String.valueOf(name.get(1)));
+                    }
                 }
             }
         } catch (CertificateParsingException e) {
             // no names to show beyond the subject
+        }
+        if (names.isEmpty()) {
+            // an old certificate with its name only in the subject: clients no longer accept that, SNI still may
+            String subject = leaf.getSubjectX500Principal().getName();
+            if (subject.startsWith("CN=")) {
+                names.add(subject.substring(3).split(",", 2)[0]);
+            }
         }
         return new CertificateInfo(key, leaf.getSubjectX500Principal().getName(), names,
                 leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant());
