@@ -8,6 +8,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import dev.anchor.core.tls.LocalCa;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +75,26 @@ class CommandLineTest {
         assertThat(r.out())
                 .contains("upstream: a pool of source addresses x ports per backend; capacity 3 endpoints x 8,000 = 24,000")
                 .contains("2 source addresses x 4,000 ports = 8,000");
+    }
+
+    @Test
+    void aTlsListenerChecksItsCertificatesAndShowsTheirExpiry(@TempDir Path dir) throws IOException {
+        LocalCa ca = LocalCa.create("Anchor test CA", Duration.ofDays(30));
+        ca.issue(Duration.ofDays(10), "localhost", "127.0.0.1").write(dir.resolve("site.pem"), dir.resolve("site.key"));
+        Path file = dir.resolve("tls.yaml");
+        // relative names: read from the configuration file's directory
+        Files.writeString(file, Files.readString(EXAMPLE).replace("listen: 127.0.0.1:8080",
+                "listen:\n  address: 127.0.0.1:8443\n  tls: {certificate: site.pem, key: site.key}"));
+        Result r = run("run", "--config", file.toString(), "--check");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("would listen on 127.0.0.1:8443 with TLS (wss://)")
+                .contains("listen.tls: CN=localhost, names localhost, 127.0.0.1; valid until ")
+                .containsPattern("\\((9|10) days left\\)");
+
+        Files.delete(dir.resolve("site.key"));
+        Result missing = run("run", "--config", file.toString(), "--check");
+        assertThat(missing.code()).isNotZero();
+        assertThat(missing.err()).contains("listen.tls.key: " + dir.resolve("site.key") + ": no such file");
     }
 
     @Test
