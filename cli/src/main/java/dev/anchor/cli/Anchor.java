@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 "Run it:      anchor run --config gateway.yaml",
         },
         subcommands = {RunCommand.class, DemoCommand.class, ClientCommand.class, CapacityCommand.class, LabCommand.class,
+                CertificateCommand.class,
                 ConformCommand.class,
                 CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",

@@ -98,6 +98,23 @@ class CommandLineTest {
     }
 
     @Test
+    void aLocalCertificateIsMadeForTheNamesGivenAndChecksOutInATlsListener(@TempDir Path dir) throws IOException {
+        Result r = run("certificate", "--names", "localhost,127.0.0.1", "--out", dir.toString(), "--days", "7");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("valid 7 days", "curl --cacert");
+        Path file = dir.resolve("tls.yaml");
+        Files.writeString(file, Files.readString(EXAMPLE).replace("listen: 127.0.0.1:8080",
+                "listen:\n  address: 127.0.0.1:8443\n  tls: {certificate: server.pem, key: server.key}"));
+        Result check = run("run", "--config", file.toString(), "--check");
+        assertThat(check.code()).as(check.err()).isZero();
+        assertThat(check.out()).contains("names localhost, 127.0.0.1;").containsPattern("\\((6|7) days left\\)");
+
+        Result again = run("certificate", "--out", dir.toString());
+        assertThat(again.code()).isNotZero();
+        assertThat(again.err()).contains("ca.pem exists; choose another --out, or add --force");
+    }
+
+    @Test
     void aUserTimeoutIsRefusedWhereItCannotBeSet(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("user-timeout.yaml");
         Files.writeString(file, Files.readString(EXAMPLE).replace("    # user-timeout: 30s", "    user-timeout: 30s"));
