@@ -127,7 +127,12 @@ public final class GatewayRuntime implements AutoCloseable {
             throw refused(new ConfigException(key, "cannot change on reload: it is read when the gateway starts; "
                     + "restart to change it"));
         }
-        Generation after = generation(before.number() + 1, next);
+        Generation after;
+        try {
+            after = generation(before.number() + 1, next); // reads the certificate files, which may have gone bad
+        } catch (ConfigException e) {
+            throw refused(e);
+        }
         Set<Backend> kept = Set.copyOf(after.router().backends());
         List<Backend> removed = before.router().backends().stream().filter(b -> !kept.contains(b)).toList();
         apply(after);

@@ -7,17 +7,23 @@ import dev.anchor.core.capacity.LocalSources;
 import dev.anchor.core.config.ConfigException;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.config.HealthConfig;
+import dev.anchor.core.config.ListenTls;
+import dev.anchor.core.config.ServerCertificate;
 import dev.anchor.core.lifecycle.DrainReport;
 import dev.anchor.core.route.Backend;
 import dev.anchor.core.route.BalancerKind;
+import dev.anchor.core.tls.LocalCa;
+import dev.anchor.core.tls.ServerTls;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Reload and drain as core decides them, without sockets: what a new configuration keeps, and who is asked to go. */
 class GatewayRuntimeLifecycleTest {
@@ -84,6 +90,28 @@ class GatewayRuntimeLifecycleTest {
         assertThat(l.reloadsRefused()).isEqualTo(1);
         assertThat(l.lastRefusal()).startsWith("tunnel.buffer");
         assertThat(runtime.metrics().scrape()).contains("anchor_reloads_total{implementation=\"nio\",result=\"refused\"} 1.0");
+    }
+
+    @Test
+    void aReloadReadsTheCertificatesAgainAndACertificateThatCannotBeReadIsRefused(@TempDir Path dir) {
+        LocalCa ca = LocalCa.create("Anchor test CA", Duration.ofDays(1));
+        ca.issue(Duration.ofDays(1), "old.test").write(dir.resolve("site.pem"), dir.resolve("site.key"));
+        ListenTls tls = new ListenTls(List.of(ServerCertificate.pem("listen.tls", dir.resolve("site.pem"), dir.resolve("site.key"), null)));
+        try (GatewayRuntime secure = new GatewayRuntime("nio", config(A).toBuilder().listenTls(tls).build(), NO_PROBE)) {
+            assertThat(secure.tls().certificates()).singleElement().extracting(c -> c.names()).isEqualTo(List.of("old.test"));
+
+            ca.issue(Duration.ofDays(1), "renewed.test").write(dir.resolve("site.pem"), dir.resolve("site.key"));
+            secure.reload(config(A).toBuilder().listenTls(tls).build());
+            assertThat(secure.tls().certificates()).singleElement().extracting(c -> c.names()).isEqualTo(List.of("renewed.test"));
+
+            ServerTls before = secure.tls();
+            ca.issue(Duration.ofDays(1), "other.test").write(dir.resolve("other.pem"), dir.resolve("other.key"));
+            ListenTls mismatched = new ListenTls(List.of(ServerCertificate.pem("listen.tls", dir.resolve("site.pem"), dir.resolve("other.key"), null)));
+            assertThatThrownBy(() -> secure.reload(config(A).toBuilder().listenTls(mismatched).build()))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("the private key does not belong to the first certificate");
+            assertThat(secure.tls()).isSameAs(before);
+            assertThat(secure.status().lifecycle().lastRefusal()).startsWith("listen.tls.key");
+        }
     }
 
     @Test
