@@ -85,7 +85,7 @@ public final class GatewayRuntime implements AutoCloseable {
         Router router = new Router(routes(config, capacity));
         AdminEndpoints admin = new AdminEndpoints(config.admin(), config.adminAllow(), metrics, this::status, operations());
         return new Generation(number, config, capacity, router,
-                new HandshakePolicy(router, admin, metrics, drain::active, connections), tls);
+                new HandshakePolicy(router, admin, metrics, drain::active, connections, tls == null ? "http" : "https"), tls);
     }
 
     /** One {@link Backend} per distinct endpoint, shared by every route that names it, and by every configuration. */

@@ -29,9 +29,12 @@ public final class HandshakePolicy {
     private final GatewayMetrics metrics;
     private final BooleanSupplier draining;
     private final ConnectionRegistry registry;
+    /** What the client spoke to the gateway, for X-Forwarded-Proto: {@code https} on a TLS listener. */
+    private final String scheme;
 
     HandshakePolicy(Router router, AdminEndpoints admin, GatewayMetrics metrics, BooleanSupplier draining,
-                    ConnectionRegistry registry) {
+                    ConnectionRegistry registry, String scheme) {
+        this.scheme = scheme;
         this.router = router;
         this.admin = admin;
         this.metrics = metrics;
@@ -77,7 +80,7 @@ public final class HandshakePolicy {
         if (up.isEmpty()) {
             return reject(allDown(route));
         }
-        RequestHead upstream = UpstreamRequest.of(head, client, "http");
+        RequestHead upstream = UpstreamRequest.of(head, client, scheme);
         return new Decision.Forward(route, up, upstream, upstream.render());
     }
 

@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anchor.core.Heads;
 import dev.anchor.core.config.GatewayConfig;
+import dev.anchor.core.config.ListenTls;
+import dev.anchor.core.config.ServerCertificate;
+import dev.anchor.core.tls.LocalCa;
 import dev.anchor.core.handshake.Answer;
 import dev.anchor.core.http.HeadLimits;
 import dev.anchor.core.http.HeadParseException;
@@ -20,9 +23,12 @@ import dev.anchor.core.route.BalancerKind;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The decisions every implementation shares, driven through a runtime built from a configuration. */
 class HandshakePolicyTest {
@@ -124,6 +130,19 @@ class HandshakePolicyTest {
         assertThat(forward.candidates()).extracting(b -> b.address()).containsExactly(BACKEND_1, BACKEND_2);
         assertThat(forward(handshakes.onRequest(upgrade(), CLIENT)).candidates()).extracting(b -> b.address())
                 .containsExactly(BACKEND_2, BACKEND_1);
+    }
+
+    @Test
+    void xForwardedProtoSaysWhatTheClientSpokeToTheGateway(@TempDir Path dir) {
+        assertThat(forward(handshakes.onRequest(upgrade(), CLIENT)).upstreamHead().headers().all("X-Forwarded-Proto"))
+                .containsExactly("http");
+        LocalCa ca = LocalCa.create("Anchor test CA", Duration.ofDays(1));
+        ca.issue(Duration.ofDays(1), "gw").write(dir.resolve("gw.pem"), dir.resolve("gw.key"));
+        try (GatewayRuntime tls = runtime(GatewayConfig.builder().listenTls(new ListenTls(List.of(
+                ServerCertificate.pem("listen.tls", dir.resolve("gw.pem"), dir.resolve("gw.key"), null)))))) {
+            assertThat(forward(tls.handshakes().onRequest(upgrade(), CLIENT)).upstreamHead().headers().all("X-Forwarded-Proto"))
+                    .containsExactly("https");
+        }
     }
 
     @Test
