@@ -2,6 +2,7 @@ package dev.anchor.netty;
 
 import dev.anchor.core.gateway.ConnectionRegistry;
 import dev.anchor.core.http.RequestHeadParser;
+import dev.anchor.core.tls.ServerTls;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -9,8 +10,9 @@ import io.netty.channel.socket.SocketChannel;
 
 /**
  * Sets up each accepted client connection: its options, its place in the gateway's accounting, and
- * the pipeline it starts with, [head reader, handshake]. The handshake replaces it later with a
- * tunnel or a lingering close.
+ * the pipeline it starts with, [head reader, handshake], on a TLS listener [TLS, head reader,
+ * handshake]. The handshake replaces the last two later with a tunnel or a lingering close; the
+ * TLS layer stays as long as the connection.
  */
 // tag::accept[]
 @ChannelHandler.Sharable
@@ -32,6 +34,10 @@ final class Acceptor extends ChannelInitializer<SocketChannel> {
             return;
         }
         gateway.configure(ch, gateway.clientOptions());
+        ServerTls tls = gateway.runtime().tls(); // asked per connection: a reload may have changed the certificates
+        if (tls != null) {
+            TlsLeg.install(ch, tls, gateway.config().timeouts());
+        }
         ch.pipeline().addLast("head", new HeadReader<>(() -> new RequestHeadParser(gateway.config().head())));
         ch.pipeline().addLast("handshake", new HandshakeHandler(gateway));
     }

@@ -58,7 +58,10 @@ final class Handshake {
 
     // --- from the client's pipeline ----------------------------------------------------------
 
-    /** The client connected: its head has {@code timeouts.head} to arrive. */
+    /**
+     * The client connected: its head has {@code timeouts.head} to arrive, and on a TLS listener
+     * that includes the TLS handshake before it (SslHandler keeps no deadline of its own).
+     */
     void started(ChannelHandlerContext ctx) {
         deadline = ctx.executor().schedule(() -> {
             ReplyAndLinger.to(client, handshakes.headTimedOut());
@@ -161,7 +164,8 @@ final class Handshake {
 
     // tag::switch[]
     /** The pipelines before and after: client [head reader, handshake] and backend [head reader, answer]
-     *  become client [relay] and backend [relay]; from here on bytes pass as they are. */
+     *  become client [relay] and backend [relay]; from here on bytes pass as they are. A client's
+     *  TLS layer, beneath its head reader, stays beneath its relay. */
     private void openTunnel(ChannelHandlerContext ctx, Answer.Switch switched, Backend backend) {
         finish();
         Channel upstreamChannel = ctx.channel();
@@ -189,8 +193,9 @@ final class Handshake {
         tunnel.start();
         if (bytesBehind != null && bytesBehind.isReadable()) {
             // only now, and through the relay like any later byte: a backend that refused never
-            // sees bytes that were not part of the handshake it judged
-            client.pipeline().fireChannelRead(bytesBehind);
+            // sees bytes that were not part of the handshake it judged. Straight into the relay,
+            // not from the pipeline's head: over TLS that is the SslHandler, and these are decrypted
+            fromClient.channelRead(clientSide.context(fromClient), bytesBehind);
         } else {
             ReferenceCountUtil.release(bytesBehind);
         }

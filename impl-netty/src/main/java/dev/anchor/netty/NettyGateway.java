@@ -40,7 +40,6 @@ public final class NettyGateway implements RuntimeGateway {
         if (!SocketOptions.userTimeoutSupported(transport)) {
             config.refuseUserTimeout("netty", "only its native epoll transport can, and it runs on " + transport.name() + " here");
         }
-        config.refuseTls("netty", "its SslHandler leg is not built yet");
         this.runtime = new GatewayRuntime("netty", config, SocketOptions::probe);
         runtime.transport(transport.name());
         this.acceptor = new MultiThreadIoEventLoopGroup(1,

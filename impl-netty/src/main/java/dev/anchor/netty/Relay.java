@@ -16,7 +16,6 @@ import io.netty.channel.ChannelProgressiveFuture;
 import io.netty.channel.ChannelProgressiveFutureListener;
 import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -54,9 +53,10 @@ final class Relay extends ChannelInboundHandlerAdapter {
     /** The next read has been asked for since the last one; {@link RelayReads} may then read on at once. */
     private boolean readAsked;
     /**
-     * Buffers read while a write was still in flight, in order. Only epoll does that, and only once
-     * the peer's FIN has come: then it reads on to the end of the stream whether asked or not. They
-     * go out one write at a time, as any other read, and the FIN waits behind them.
+     * Buffers read while a write was still in flight, in order. Two things do that: epoll, once the
+     * peer's FIN has come (it reads on to the end of the stream whether asked or not), and TLS, where
+     * one read can hold several records, each passed up decrypted as a buffer of its own. They go out
+     * one write at a time, as any other read, and the FIN waits behind them.
      */
     private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
     private boolean finWaiting;
@@ -240,8 +240,8 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
     /** Starts this direction: asks for the first read, unless bytes from before the 101 are still being written. */
     void start() {
-        if (((DuplexChannel) ctx.channel()).isInputShutdown()) {
-            tunnel.finished(ctx.channel()); // the FIN came with the handshake, before this handler
+        if (Leg.inputEnded(ctx.channel())) {
+            tunnel.finished(ctx.channel()); // the FIN (or close_notify) came with the handshake, before this handler
         } else if (!writing) {
             readNext();
         }

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
@@ -31,26 +30,33 @@ final class ReplyAndLinger extends ChannelInboundHandlerAdapter {
     private int drained;
     private ScheduledFuture<?> deadline;
 
-    /** Replaces every handler of {@code client}'s pipeline, writes {@code response}, and lingers. */
+    /** Replaces every handler of {@code client}'s pipeline but its TLS layer, writes {@code response}, and lingers. */
     static void to(Channel client, ByteBuffer response) {
         to(client, Unpooled.wrappedBuffer(response));
     }
 
     static void to(Channel client, ByteBuf response) {
+        if (TlsLeg.handshaking(client)) {
+            // the head's deadline, come before the TLS handshake finished: there is no session to answer in
+            response.release();
+            client.close();
+            return;
+        }
         ChannelPipeline p = client.pipeline();
         ReplyAndLinger linger = new ReplyAndLinger();
         p.addLast(linger);
-        // last to first, so that a head reader, removed last, hands what it still holds to us
+        // last to first, so that a head reader, removed last, hands what it still holds to us; a TLS
+        // layer beneath them stays, to encrypt the response and decrypt what we drain
         List<String> names = p.names();
         for (int i = names.size() - 1; i >= 0; i--) {
             ChannelHandler h = p.get(names.get(i));
-            if (h != null && h != linger) {
+            if (h != null && h != linger && !TlsLeg.isLayer(h)) {
                 p.remove(h);
             }
         }
         client.writeAndFlush(response);
         Leg.shutdownOutputOnFlush(client).addListener((ChannelFutureListener) sent -> {
-            if (sent.isSuccess() && !((DuplexChannel) client).isInputShutdown()) {
+            if (sent.isSuccess() && !Leg.inputEnded(client)) {
                 linger.drain(p.context(linger));
             } else {
                 client.close();
