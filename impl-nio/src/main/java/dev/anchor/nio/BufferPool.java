@@ -74,6 +74,10 @@ final class BufferPool {
     }
     // end::buffer-pool[]
 
+    int bufferSize() {
+        return bufferSize;
+    }
+
     /** Buffers lent and not yet back. */
     int lent() {
         return out;

@@ -31,6 +31,8 @@ final class EventLoop implements Runnable {
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final Timekeeper timers = new Timekeeper();
     private final BufferPool buffers;
+    /** Buffers of a TLS record's size, for the TLS legs on this loop; made when the first one comes. */
+    private BufferPool records;
     /** Where bytes nobody wants are read to be dropped: a refused client's, a lingering leg's. */
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(8 * 1024);
     /** Handshakes, tunnels and lingering legs on this loop, so stopping the gateway can end them; loop thread only. */
@@ -95,8 +97,17 @@ final class EventLoop implements Runnable {
     }
     // end::loop[]
 
+    /**
+     * Runs the tasks queued before this run began; one they queue waits for the next turn. A TLS
+     * leg with records already read queues its next read so: the selector has its turn in between,
+     * and a busy leg cannot keep the loop from every other channel.
+     */
     private void runTasks() {
-        for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
+        for (int n = tasks.size(); n > 0; n--) {
+            Runnable task = tasks.poll();
+            if (task == null) {
+                return;
+            }
             task.run();
         }
     }
@@ -133,6 +144,19 @@ final class EventLoop implements Runnable {
 
     BufferPool buffers() {
         return buffers;
+    }
+
+    /** The pool of TLS record buffers, of {@code size} bytes at least. */
+    BufferPool records(int size) {
+        if (records == null || records.bufferSize() < size) {
+            records = new BufferPool(size, 64); // buffers lent from an older, smaller pool go back to it
+        }
+        return records;
+    }
+
+    /** TLS record buffers lent and not yet back; loop thread only. */
+    int recordsLent() {
+        return records == null ? 0 : records.lent();
     }
 
     /** A buffer to read into and forget at once; loop thread only, never held across events. */
@@ -179,7 +203,9 @@ final class EventLoop implements Runnable {
                 LOG.log(System.Logger.Level.ERROR, "stopping " + s + " failed; stopping the rest", e);
             }
         }
-        runTasks();
+        for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
+            task.run();
+        }
         try {
             selector.close();
         } catch (IOException e) {

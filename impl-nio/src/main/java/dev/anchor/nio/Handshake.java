@@ -13,12 +13,14 @@ import dev.anchor.core.http.RequestHeadParser;
 import dev.anchor.core.http.ResponseHead;
 import dev.anchor.core.http.ResponseHeadParser;
 import dev.anchor.core.route.Backend;
+import dev.anchor.core.tls.ServerTls;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.List;
+import javax.net.ssl.SSLException;
 
 /**
  * The opening handshake of one client connection, from accept to 101 (or to its refusal), as a
@@ -71,8 +73,20 @@ final class Handshake implements LegHandler, Stoppable, Dialer.Outcome {
         this.handshakes = runtime.handshakes();
         this.registry = runtime.connections();
         this.requests = new HeadReader<>(() -> new RequestHeadParser(config.head()));
-        this.client = new Leg(loop, channel, this, registry::clientClosed);
+        this.client = new Leg(loop, channel, wire(loop, channel, runtime.tls()), this, registry::clientClosed);
         this.clientAddress = client.remote();
+    }
+
+    /** The client's wire: TLS if the listener has it (the head deadline, running from now, covers its handshake too), else the socket. */
+    private static Wire wire(EventLoop loop, SocketChannel channel, ServerTls tls) {
+        if (tls == null) {
+            return new PlainWire(channel);
+        }
+        try {
+            return new TlsWire(loop, channel, tls.newEngine());
+        } catch (SSLException e) {
+            throw new IllegalStateException("a new TLS engine would not begin a handshake", e);
+        }
     }
 
     void start() {

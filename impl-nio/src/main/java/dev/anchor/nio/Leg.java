@@ -20,6 +20,10 @@ import java.util.ArrayDeque;
  * <p>A queued write of a pooled buffer's slice holds that buffer's {@link BufferPool.Loan} until
  * the socket has taken the last byte of it, or the leg closes.
  *
+ * <p>Bytes go through a {@link Wire}: the socket itself, or TLS on it. A TLS wire may hold bytes
+ * of its own both ways, and a handshake may want the selector for other things than the leg does;
+ * the leg asks the wire, and its handlers never know the difference.
+ *
  * <p>Owned by its event loop's thread.
  */
 // tag::leg[]
@@ -28,8 +32,11 @@ final class Leg implements Selectable, Stoppable {
     private record Outbound(ByteBuffer bytes, BufferPool.Loan loan) {
     }
 
+    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
+
     private final EventLoop loop;
     private final SocketChannel channel;
+    private final Wire wire;
     private final Runnable onClose;
     private final ArrayDeque<Outbound> outbound = new ArrayDeque<>(2);
     private LegHandler handler;
@@ -42,12 +49,24 @@ final class Leg implements Selectable, Stoppable {
     private int dropped;
     /** When the socket last took any of the queued bytes (or they started to wait): for stalls. */
     private long lastProgress;
+    /** What the leg wants the selector for; the wire may ask for more or less ({@link Wire#interestOps}). */
+    private int wanted;
+    /** Someone was told "not yet" (a send not all written, a FIN behind the queue): it hears {@code drained}. */
+    private boolean drainOwed;
+    /** A read of bytes the wire already holds is queued on the loop. */
+    private boolean readQueued;
 
     Leg(EventLoop loop, SocketChannel channel, LegHandler handler, Runnable onClose) {
+        this(loop, channel, new PlainWire(channel), handler, onClose);
+    }
+
+    Leg(EventLoop loop, SocketChannel channel, Wire wire, LegHandler handler, Runnable onClose) {
         this.loop = loop;
         this.channel = channel;
+        this.wire = wire;
         this.handler = handler;
         this.onClose = onClose;
+        wire.onResume(() -> serve(false, false));
     }
 
     @Override
@@ -56,18 +75,71 @@ final class Leg implements Selectable, Stoppable {
             finishConnect();
             return;
         }
-        if (k.isWritable()) {
+        serve(k.isWritable(), k.isReadable());
+    }
+
+    /**
+     * One event: the wire's own work first (a TLS handshake's next step), then writing, then
+     * reading, as asked. Bytes the wire holds already are read in a task of their own, on this
+     * loop, soon: the selector will not report them.
+     */
+    private void serve(boolean writable, boolean readable) {
+        if (closed) {
+            return;
+        }
+        boolean moved;
+        try {
+            moved = wire.progress();
+        } catch (IOException e) {
+            fail(e);
+            return;
+        }
+        if (writable || (moved && !allWritten())) {
             flush();
         }
-        if (!closed && k.isReadable()) {
+        if (!closed && readable) {
             if (lingering) {
                 drop();
-            } else {
+            } else if (wants(SelectionKey.OP_READ)) {
                 handler.readable(this);
             }
         }
+        settle();
+    }
+    // end::leg[]
+
+    // tag::leg-held[]
+    /** Interest as the wire would have it now, and a read queued for bytes it holds. */
+    private void settle() {
+        if (closed) {
+            return;
+        }
+        applyInterest();
+        if (!readQueued && !lingering && wants(SelectionKey.OP_READ) && wire.holdsInput()) {
+            readQueued = true;
+            loop.execute(this::readHeld);
+        }
     }
 
+    /** The selector will not report bytes a TLS wire read already: this reads them, one turn of the loop later. */
+    private void readHeld() {
+        readQueued = false;
+        if (!closed && !lingering && wants(SelectionKey.OP_READ) && wire.holdsInput()) {
+            handler.readable(this);
+        }
+        settle();
+    }
+
+    private void fail(IOException e) {
+        if (lingering || handler == null) {
+            close(); // the peer is gone: nothing more to say to it
+        } else {
+            handler.failed(this, e);
+        }
+    }
+    // end::leg-held[]
+
+    // tag::leg[]
     /**
      * Queues {@code bytes} of the gateway's own and writes as much as the socket takes now; the
      * rest when it is writable. True if nothing is left queued. {@link LegHandler#drained} is
@@ -88,38 +160,45 @@ final class Leg implements Selectable, Stoppable {
                 return false;
             }
         }
-        return outbound.isEmpty();
+        if (outbound.isEmpty()) {
+            return true;
+        }
+        drainOwed = true;
+        return false;
     }
 
-    /** Writes queued bytes until the socket takes no more; false if the write failed. */
+    /**
+     * Writes queued bytes until the socket takes no more; false if the write failed. A queued
+     * write stays at the head until the wire has written all of it, its sealed record included.
+     */
     private boolean write() {
         try {
-            while (!outbound.isEmpty()) {
-                ByteBuffer head = outbound.peek().bytes();
-                int before = head.remaining();
-                channel.write(head);
-                if (head.remaining() < before) {
+            while (!outbound.isEmpty() || wire.holdsOutput()) {
+                ByteBuffer head = outbound.isEmpty() ? NOTHING : outbound.peek().bytes();
+                if (wire.write(head) > 0) {
                     lastProgress = loop.now();
                 }
-                if (head.hasRemaining()) {
-                    if (!interestIn(SelectionKey.OP_WRITE)) {
+                if (head.hasRemaining() || wire.holdsOutput()) {
+                    if (!wants(SelectionKey.OP_WRITE)) {
                         lastProgress = loop.now(); // a stall is counted from the moment bytes start to wait
                     }
                     interest(SelectionKey.OP_WRITE, true);
                     return true;
                 }
-                written(outbound.poll());
+                if (!outbound.isEmpty()) {
+                    written(outbound.poll());
+                }
             }
         } catch (IOException e) {
-            if (lingering) {
-                close(); // the peer is gone: nothing more to say to it
-            } else {
-                handler.failed(this, e);
-            }
+            fail(e);
             return false;
         }
         interest(SelectionKey.OP_WRITE, false);
         return true;
+    }
+
+    private boolean allWritten() {
+        return outbound.isEmpty() && !wire.holdsOutput();
     }
 
     private static void written(Outbound done) {
@@ -129,29 +208,40 @@ final class Leg implements Selectable, Stoppable {
     }
 
     private void flush() {
-        if (!write() || !outbound.isEmpty()) {
+        if (!write() || !allWritten()) {
             return;
         }
         if (finAfterFlush) {
             finAfterFlush = false;
             shutdownOutput();
-            if (lingering) {
-                reading(true);
-                return;
+            if (!allWritten()) {
+                return; // a TLS leg's close_notify waits for the socket, and its FIN behind it: back here when they went
             }
         }
-        if (!lingering) {
+        if (lingering) {
+            reading(true);
+            return;
+        }
+        if (drainOwed) {
+            drainOwed = false;
             handler.drained(this);
         }
     }
 
     boolean hasPending() {
-        return !outbound.isEmpty();
+        if (outbound.isEmpty()) {
+            return false;
+        }
+        drainOwed = true;
+        return true;
     }
 
     /** Turns reading on or off; off is how a leg says "the other side cannot take more yet". */
     void reading(boolean on) {
         interest(SelectionKey.OP_READ, on);
+        if (on) {
+            settle(); // bytes the wire holds are read now, not when the socket next has some
+        }
     }
     // end::leg[]
 
@@ -171,9 +261,14 @@ final class Leg implements Selectable, Stoppable {
     boolean shutdownOutputWhenFlushed() {
         if (outbound.isEmpty()) {
             shutdownOutput();
-            return true;
+            if (!wire.holdsOutput()) {
+                return true;
+            }
+            interest(SelectionKey.OP_WRITE, true); // a close_notify the socket did not take yet
+        } else {
+            finAfterFlush = true;
         }
-        finAfterFlush = true;
+        drainOwed = true;
         return false;
     }
 
@@ -185,6 +280,10 @@ final class Leg implements Selectable, Stoppable {
      */
     void finish(ByteBuffer last) {
         if (closed || lingering) {
+            return;
+        }
+        if (!wire.established()) {
+            close(); // a TLS handshake never finished: there is no one to say goodbye to
             return;
         }
         lingering = true;
@@ -215,18 +314,22 @@ final class Leg implements Selectable, Stoppable {
     }
     // end::leg-endings[]
 
-    private boolean interestIn(int op) {
-        return key != null && key.isValid() && (key.interestOps() & op) != 0;
+    private boolean wants(int op) {
+        return (wanted & op) != 0;
     }
 
     private void interest(int op, boolean on) {
-        if (closed || key == null || !key.isValid()) {
+        wanted = on ? wanted | op : wanted & ~op;
+        applyInterest();
+    }
+
+    private void applyInterest() {
+        if (closed || key == null || !key.isValid() || (key.interestOps() & SelectionKey.OP_CONNECT) != 0) {
             return;
         }
-        int ops = key.interestOps();
-        int wanted = on ? ops | op : ops & ~op;
-        if (wanted != ops) {
-            key.interestOps(wanted);
+        int ops = wire.interestOps(wanted);
+        if (ops != key.interestOps()) {
+            key.interestOps(ops);
         }
     }
 
@@ -247,7 +350,11 @@ final class Leg implements Selectable, Stoppable {
     }
 
     int read(ByteBuffer into) throws IOException {
-        return channel.read(into);
+        try {
+            return wire.read(into);
+        } finally {
+            applyInterest(); // a TLS handshake may have moved on, or handed a task to another thread
+        }
     }
 
     void handler(LegHandler h) {
@@ -258,7 +365,7 @@ final class Leg implements Selectable, Stoppable {
     void shutdownOutput() {
         if (!closed) {
             try {
-                channel.shutdownOutput();
+                wire.shutdownOutput();
             } catch (IOException alreadyReset) {
                 // the close that follows reports it
             }
@@ -274,13 +381,18 @@ final class Leg implements Selectable, Stoppable {
                 // closing is all that is left
             }
         }
-        close();
+        close(false);
     }
 
     void close() {
+        close(true);
+    }
+
+    private void close(boolean politely) {
         if (closed) {
             return;
         }
+        wire.close(politely);
         closed = true;
         for (Outbound o = outbound.poll(); o != null; o = outbound.poll()) {
             written(o); // never to be written: its loan ends here

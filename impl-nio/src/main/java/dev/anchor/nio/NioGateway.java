@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The gateway on non-blocking channels: {@code event-loops} threads (one per core by default),
  * each with its own selector. The first loop also accepts. A few threads serve every connection,
- * and a quiet connection costs no thread at all.
+ * and a quiet connection costs no thread at all. With {@code listen.tls}, each client leg speaks
+ * TLS through a {@link TlsWire} of its own, on the same loops; the backend leg stays plaintext.
  */
 public final class NioGateway implements RuntimeGateway {
     private static final System.Logger LOG = System.getLogger(NioGateway.class.getName());
@@ -34,7 +35,6 @@ public final class NioGateway implements RuntimeGateway {
 
     private NioGateway(GatewayConfig config) throws IOException {
         config.refuseUserTimeout("nio", "the JDK's SocketChannel has no TCP_USER_TIMEOUT option");
-        config.refuseTls("nio", "its SSLEngine leg is not built yet");
         this.runtime = new GatewayRuntime("nio", config, SocketOptions::probe);
         this.server = ServerSocketChannel.open(SocketFamily.toListen(config.listen()));
         try {
@@ -69,6 +69,17 @@ public final class NioGateway implements RuntimeGateway {
     @Override
     public InetSocketAddress address() {
         return address;
+    }
+
+    /** TLS record buffers lent out on all loops, each counted on its own loop's thread: for the tests. */
+    int recordBuffersLent() throws InterruptedException, ExecutionException, TimeoutException {
+        int lent = 0;
+        for (EventLoop loop : loops) {
+            CompletableFuture<Integer> counted = new CompletableFuture<>();
+            loop.execute(() -> counted.complete(loop.recordsLent()));
+            lent += counted.get(5, TimeUnit.SECONDS);
+        }
+        return lent;
     }
 
     @Override
