@@ -1,6 +1,7 @@
 package dev.anchor.blocking;
 
 import dev.anchor.core.gateway.GatewayRuntime;
+import dev.anchor.core.tls.ServerTls;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -11,7 +12,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Accepts client connections on a thread of its own and starts a {@link Handshake} for each on a
  * thread of its own. It remembers the handshakes under way, so that a stop can end every one of
- * them, even one accepted at the very moment the stop began.
+ * them, even one accepted at the very moment the stop began. On a TLS listener it only layers TLS
+ * over the socket, which reads and writes nothing: the TLS handshake is the handshake thread's, so
+ * that a slow client holds up no other.
  */
 // tag::accept[]
 final class Acceptor implements Runnable {
@@ -55,7 +58,9 @@ final class Acceptor implements Runnable {
             runtime.connections().clientOpened();
             try {
                 SocketOptions.apply(socket, runtime.config().tcpClient());
-                Leg client = new Leg(socket, runtime.connections()::clientClosed);
+                ServerTls tls = runtime.tls(); // asked per connection: a reload may have brought new certificates
+                Leg client = new Leg(socket, tls == null ? null : new ClientTls(socket, tls, timekeeper),
+                        runtime.connections()::clientClosed);
                 Handshake handshake = new Handshake(client, runtime, dialer, workers, timekeeper, buffers, handshakes::remove);
                 handshakes.add(handshake);
                 if (stopped.get()) {

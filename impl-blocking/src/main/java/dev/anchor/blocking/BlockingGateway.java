@@ -29,7 +29,6 @@ public final class BlockingGateway implements RuntimeGateway {
 
     private BlockingGateway(GatewayConfig config) throws IOException {
         config.refuseUserTimeout("blocking", "the JDK's Socket has no TCP_USER_TIMEOUT option");
-        config.refuseTls("blocking", "its SSLSocket leg is not built yet");
         this.runtime = new GatewayRuntime("blocking", config, SocketOptions::probe);
         this.workers = new Workers(config.blockingThreads());
         this.listener = new ServerSocket();
@@ -45,8 +44,8 @@ public final class BlockingGateway implements RuntimeGateway {
         this.acceptor = new Acceptor(listener, runtime, dialer, workers, timekeeper, new BufferPool(config.tunnelBuffer()));
         runtime.listening(address());
         workers.start("accept", acceptor);
-        LOG.log(System.Logger.Level.INFO, "blocking gateway ({0} threads) listening on {1}",
-                config.blockingThreads().configName(), Endpoint.of(address()).text());
+        LOG.log(System.Logger.Level.INFO, "blocking gateway ({0} threads) listening on {1}{2}",
+                config.blockingThreads().configName(), Endpoint.of(address()).text(), runtime.tls() == null ? "" : " with TLS");
     }
 
     public static BlockingGateway start(GatewayConfig config) throws IOException {

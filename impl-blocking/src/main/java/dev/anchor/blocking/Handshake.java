@@ -22,11 +22,11 @@ import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 /**
- * The opening handshake of one client connection, top to bottom on one thread: read the request
- * head, ask core what to do, dial, forward the head, read the backend's answer, and either pass it
- * on and close or switch to a {@link Tunnel}, whose client-to-backend relay then runs on this same
- * thread. Every status it sends comes from core's {@link HandshakePolicy}; this class only moves
- * bytes and keeps time.
+ * The opening handshake of one client connection, top to bottom on one thread: on a TLS listener
+ * the TLS handshake first, then read the request head, ask core what to do, dial, forward the
+ * head, read the backend's answer, and either pass it on and close or switch to a {@link Tunnel},
+ * whose client-to-backend relay then runs on this same thread. Every status it sends comes from
+ * core's {@link HandshakePolicy}; this class only moves bytes and keeps time.
  */
 final class Handshake {
     private static final System.Logger LOG = System.getLogger(Handshake.class.getName());
@@ -72,6 +72,7 @@ final class Handshake {
             LOG.log(System.Logger.Level.WARNING, "connection from " + clientAddress + " failed", bug);
         } finally {
             if (tunnel == null) {
+                client.shutdownOutput(); // FIN, after close_notify on TLS; this thread may wait for a write, stop() may not
                 closeBoth();
                 onDone.accept(this);
             }
@@ -91,11 +92,14 @@ final class Handshake {
 
     // tag::serve[]
     private void serve() throws IOException {
+        long deadline = System.nanoTime() + config.timeouts().head().toNanos();
+        if (!secured(deadline)) {
+            return;
+        }
         ByteBuffer fromClient = ByteBuffer.allocate(HEAD_BUFFER).flip();
         RequestHead head;
         try {
-            head = HeadReader.read(client, new RequestHeadParser(config.head()), fromClient,
-                    System.nanoTime() + config.timeouts().head().toNanos());
+            head = HeadReader.read(client, new RequestHeadParser(config.head()), fromClient, deadline);
         } catch (HeadParseException e) {
             ReplyAndLinger.to(client, handshakes.malformed(e));
             return;
@@ -153,6 +157,28 @@ final class Handshake {
         }
     }
     // end::serve[]
+
+    /**
+     * On a TLS listener, the TLS handshake, within the deadline of the head that follows it: a
+     * client slow to say hello is held to the time of one slow to send its head. False if it
+     * failed (plaintext on the TLS port, only TLS 1.0 or 1.1, no cipher in common, a certificate
+     * the client refused) or timed out: the client has had an alert, or nothing, and there is no
+     * HTTP to answer it in.
+     */
+    private boolean secured(long deadline) {
+        try {
+            client.handshake(deadline);
+            return true;
+        } catch (SocketTimeoutException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "TLS handshake with " + clientAddress
+                    + " not finished within timeouts.head (" + config.timeouts().head().toMillis() + " ms); closing");
+        } catch (IOException e) {
+            if (!stopping) { // a stop closes the socket under the handshake: not the client's failure
+                LOG.log(System.Logger.Level.DEBUG, () -> "TLS handshake with " + clientAddress + " failed; closing: " + e);
+            }
+        }
+        return false;
+    }
 
     // tag::open-tunnel[]
     /**

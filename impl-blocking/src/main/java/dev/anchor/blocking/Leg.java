@@ -13,10 +13,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * One of the two TCP connections of a pair, with the three ways it can end: half-close (FIN on
  * our side only), close, and abort (RST). Closing happens exactly once, whoever asks first, and
  * reports itself to the gateway's accounting.
+ *
+ * <p>On a TLS listener the client's leg carries TLS over its TCP connection ({@link ClientTls}):
+ * this is the one place that knows. Bytes and the half-close go through TLS; the options, the
+ * timeouts, the RST and the close stay with the TCP socket.
  */
 // tag::leg[]
 final class Leg {
     private final Socket socket;
+    /** TLS over {@link #socket}, or null on plain TCP. */
+    private final ClientTls tls;
     private final InputStream in;
     private final OutputStream out;
     private final Runnable onClose;
@@ -33,11 +39,16 @@ final class Leg {
     private volatile Runnable onClosed = () -> { };
 
     Leg(Socket socket, Runnable onClose) throws IOException {
+        this(socket, null, onClose);
+    }
+
+    Leg(Socket socket, ClientTls tls, Runnable onClose) throws IOException {
         this.socket = socket;
+        this.tls = tls;
         this.onClose = onClose;
         socket.setTcpNoDelay(true);
-        this.in = socket.getInputStream();
-        this.out = socket.getOutputStream();
+        this.in = tls == null ? socket.getInputStream() : tls.input();
+        this.out = tls == null ? socket.getOutputStream() : tls.output();
     }
 
     /** Blocks until bytes arrive; -1 at FIN. */
@@ -55,11 +66,20 @@ final class Leg {
         }
     }
 
-    /** Sends FIN: we will write no more, but keep reading. */
+    /** Sends FIN, after close_notify on TLS: we will write no more, but keep reading. */
     void shutdownOutput() {
         try {
             if (!socket.isClosed() && !socket.isOutputShutdown()) {
-                socket.shutdownOutput();
+                writeStartedAt = System.nanoTime(); // close_notify is a write, and can stall like one
+                try {
+                    if (tls != null) {
+                        tls.shutdownOutput();
+                    } else {
+                        socket.shutdownOutput();
+                    }
+                } finally {
+                    writeStartedAt = 0;
+                }
             }
         } catch (IOException alreadyGone) {
             // the peer reset first; the close that follows reports it
@@ -76,6 +96,7 @@ final class Leg {
         close();
     }
 
+    /** Never blocks: on TLS too, where it closes the TCP socket and not the SSLSocket ({@link ClientTls} says why). */
     void close() {
         if (closed.compareAndSet(false, true)) {
             try {
@@ -140,6 +161,18 @@ final class Leg {
             write(copy, 0, copy.length);
         }
         bytes.position(bytes.limit());
+    }
+
+    /**
+     * On a TLS leg, the TLS handshake, finished by {@code deadlineNanos}; nothing on plain TCP.
+     *
+     * @throws java.net.SocketTimeoutException if the deadline passes first
+     * @throws IOException if the handshake fails, the client having been sent an alert
+     */
+    void handshake(long deadlineNanos) throws IOException {
+        if (tls != null) {
+            tls.handshake(deadlineNanos);
+        }
     }
 
     /** A read that gives up after {@code millis} with a SocketTimeoutException; 0 waits for ever. */

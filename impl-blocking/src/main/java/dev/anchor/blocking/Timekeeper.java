@@ -3,9 +3,11 @@ package dev.anchor.blocking;
 import dev.anchor.core.config.GatewayConfig;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,16 +16,18 @@ import java.util.concurrent.TimeUnit;
  * other peer can; when one direction has finished and the other is stuck writing, no thread of
  * the tunnel is awake to notice. So one thread for the whole gateway looks at every tunnel a few
  * times per period and acts on what is due. It never writes to a socket itself: a write can block,
- * and this thread must not.
+ * and this thread must not. It also keeps the deadlines that a single blocking call must not
+ * outlive ({@link #after}): a TLS read, which SO_TIMEOUT bounds only one TCP read at a time.
  */
 // tag::timekeeper[]
 final class Timekeeper implements AutoCloseable {
     private final Set<Tunnel> tunnels = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService timer;
+    private final ScheduledThreadPoolExecutor timer;
 
     Timekeeper(GatewayConfig config) {
-        this.timer = Executors.newSingleThreadScheduledExecutor(
+        this.timer = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().name("anchor-blocking-timekeeper").daemon(true).factory());
+        timer.setRemoveOnCancelPolicy(true); // a deadline met leaves the queue at once, not when it would have passed
         long tick = Math.clamp(shortestPeriod(config).toMillis() / 4, 10, 1_000);
         timer.scheduleWithFixedDelay(this::sweep, tick, tick, TimeUnit.MILLISECONDS);
     }
@@ -43,6 +47,20 @@ final class Timekeeper implements AutoCloseable {
         }
     }
     // end::timekeeper[]
+
+    /**
+     * Runs {@code expiry} on the timekeeper's thread once {@code millis} have passed, unless the
+     * returned future is cancelled first: a deadline that one blocked call must not outlive. Like
+     * everything on this thread, {@code expiry} must not block. Once the gateway is stopping it
+     * runs nothing: the stop ends every connection itself.
+     */
+    Future<?> after(long millis, Runnable expiry) {
+        try {
+            return timer.schedule(expiry, millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            return CompletableFuture.completedFuture(null);
+        }
+    }
 
     /** The shortest time the timekeeper has to keep: its sweeps come four times as often. */
     private static Duration shortestPeriod(GatewayConfig config) {
