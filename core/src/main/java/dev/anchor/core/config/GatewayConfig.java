@@ -71,17 +71,6 @@ public record GatewayConfig(
         adminAllow = List.copyOf(adminAllow);
     }
 
-    /**
-     * Refuses to run with {@code listen.tls} on an implementation that does not terminate TLS yet,
-     * naming the key: a listener that would answer TLS with plaintext is worse than one refused.
-     */
-    public void refuseTls(String implementation, String why) {
-        if (listenTls.enabled()) {
-            throw new ConfigException("listen.tls", "the " + implementation + " implementation does not terminate TLS ("
-                    + why + ")");
-        }
-    }
-
     /** Whether tunnels end when they reach an age ({@code tunnel.max-lifetime}). */
     public boolean limitsLifetime() {
         return !tunnelMaxLifetime.isZero();

@@ -66,11 +66,4 @@ class ListenTlsConfigTest {
         assertThat(plain.restartOnlyChange(tls)).isEqualTo("listen.tls");
         assertThat(tls.restartOnlyChange(renewed)).isNull();
     }
-
-    @Test
-    void anImplementationWithoutTlsRefusesItByName() {
-        GatewayConfig tls = ConfigLoader.parse("listen: {address: 127.0.0.1:8443, tls: {certificate: /a.pem, key: /a.key}}\n" + ROUTES);
-        assertThatThrownBy(() -> tls.refuseTls("nio", "not yet"))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith("listen.tls: the nio implementation does not terminate TLS");
-    }
 }
