@@ -60,6 +60,9 @@ final class Capabilities {
         if (!c.health().equals(DEFAULTS.health())) {
             used.add(Capability.HEALTH_CHECKS);
         }
+        if (c.listenTls().enabled()) {
+            used.add(Capability.TLS);
+        }
         return used;
     }
 }

@@ -25,6 +25,7 @@ public enum Capability {
     DRAIN("drains gracefully when asked (SIGTERM, drain()): drain.timeout, drain.spread, tunnel.max-lifetime"),
     RELOAD("applies a new configuration to new connections without touching live tunnels (SIGHUP, reload())"),
     HEALTH_CHECKS("marks backends down from failed connects and active probes: health.*"),
+    TLS("terminates TLS on the client leg (listen.tls)"),
     JAVA_PROVIDER("is a Java GatewayProvider the suite can start in a child JVM inside a network namespace");
 
     private final String meaning;

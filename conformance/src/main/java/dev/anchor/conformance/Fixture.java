@@ -1,9 +1,11 @@
 package dev.anchor.conformance;
 
 import dev.anchor.conformance.peers.Blackhole;
+import dev.anchor.conformance.peers.ClientTls;
 import dev.anchor.conformance.peers.RawClient;
 import dev.anchor.conformance.peers.ScriptedBackend;
 import dev.anchor.conformance.peers.WsClient;
+import dev.anchor.conformance.tls.RunCa;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.gateway.Gateway;
 import dev.anchor.core.gateway.GatewayStatus;
@@ -30,11 +32,13 @@ import org.opentest4j.TestAbortedException;
  * What one test starts: backends, the gateway under test and clients. On close it shuts the peers
  * first, then requires the gateway to hold no connection (a leak fails the test that caused it),
  * then stops the gateway and the backends. It also holds the rule to what it declares: a setting or
- * an endpoint the rule uses must be among the capabilities the rule names.
+ * an endpoint the rule uses must be among the capabilities the rule names. Every gateway it starts
+ * listens, and every client it makes speaks, on the run's {@link ClientLeg}: TLS, with the run's own
+ * certificates, where the subject's leg is TLS.
  */
 public final class Fixture implements AutoCloseable {
-    /** The deadlines every fixture's configuration has unless a rule changes them. */
-    static final Duration HEAD_TIMEOUT = Duration.ofSeconds(2);
+    /** The head deadline every fixture's configuration has unless a rule changes it (a capability, HEAD_TIMEOUT). */
+    public static final Duration HEAD_TIMEOUT = Duration.ofSeconds(2);
 
     private final Subject subject;
     private final Rule rule;
@@ -82,13 +86,19 @@ public final class Fixture implements AutoCloseable {
         return backends.length == 0 ? b : b.route("/", BalancerKind.ROUND_ROBIN, List.of(backends));
     }
 
+    /**
+     * Starts a gateway with {@code config}; on a TLS leg with {@code listen.tls} too, presenting the
+     * run's certificate for the loopback, unless the rule chose certificates. The gateway returned
+     * knows how its clients speak to it, so every client a rule makes of it speaks the same.
+     */
     public Gateway gateway(GatewayConfig config) throws IOException {
         for (Capability used : Capabilities.usedBy(config)) {
             uses(used);
         }
-        Gateway g = subject.target().start(config);
+        GatewayConfig onLeg = subject.leg().configure(config);
+        Gateway g = subject.target().start(onLeg);
         gateways.add(g);
-        return new Checked(g, this);
+        return new Checked(g, this, onLeg.listenTls().enabled() ? RunCa.get().client() : null);
     }
 
     /**
@@ -128,13 +138,13 @@ public final class Fixture implements AutoCloseable {
         return unchecked(gateway).drain();
     }
 
-    /** Applies {@code next} to the running gateway (SIGHUP for a process); throws the refusal. */
+    /** Applies {@code next}, on the run's client leg, to the running gateway (SIGHUP for a process); throws the refusal. */
     public void reload(Gateway gateway, GatewayConfig next) {
         uses(Capability.RELOAD);
         for (Capability used : Capabilities.usedBy(next)) {
             uses(used);
         }
-        unchecked(gateway).reload(next);
+        unchecked(gateway).reload(subject.leg().configure(next));
     }
 
     /** For a helper that reads a gateway's endpoint: the fixture that started it checks the rule declares it. */
@@ -148,27 +158,52 @@ public final class Fixture implements AutoCloseable {
         return gateway(config(backends).build());
     }
 
+    /** A raw client, speaking the gateway's client leg (TLS over a TLS listener), closed with the fixture. */
     public RawClient raw(Gateway gateway) throws IOException {
-        return track(clients, RawClient.connect(gateway.address()));
+        return track(clients, connect(gateway));
     }
 
     /** A raw client connecting from {@code local}, e.g. 127.0.0.2, to look like another host. */
     public RawClient raw(Gateway gateway, InetAddress local) throws IOException {
-        return track(clients, RawClient.connect(gateway.address(), local));
+        return track(clients, RawClient.connect(gateway.address(), new InetSocketAddress(local, 0), 0, clientTls(gateway)));
     }
 
     /** A raw client with a small receive buffer: when it stops reading, the gateway soon holds bytes for it. */
     public RawClient slowReader(Gateway gateway, int receiveBuffer) throws IOException {
-        return track(clients, RawClient.connectSmall(gateway.address(), receiveBuffer));
+        return track(clients, RawClient.connect(gateway.address(), null, receiveBuffer, clientTls(gateway)));
+    }
+
+    /** A client of plain TCP even to a TLS listener: for the rules about what a TLS listener does with anything else. */
+    public RawClient plain(Gateway gateway) throws IOException {
+        return track(clients, RawClient.connect(gateway.address()));
+    }
+
+    /** A client speaking TLS as {@code tls} says (its own server name, say) to a TLS listener. */
+    public RawClient tls(Gateway gateway, ClientTls tls) throws IOException {
+        return track(clients, RawClient.connect(gateway.address(), tls));
     }
 
     public WsClient ws(Gateway gateway, String path) throws Exception {
-        return track(clients, WsClient.open(gateway.address(), path));
+        return ws(gateway, path, List.of(), Map.of());
     }
 
     public WsClient ws(Gateway gateway, String path, List<String> subprotocols, Map<String, String> headers)
             throws Exception {
-        return track(clients, WsClient.open(gateway.address(), path, subprotocols, headers));
+        ClientTls tls = clientTls(gateway);
+        return track(clients, WsClient.open(gateway.address(), path, subprotocols, headers, tls == null ? null : tls.context()));
+    }
+
+    /**
+     * A raw client of {@code gateway}, speaking its client leg, that the caller closes: for helpers
+     * that ask a gateway one thing, and for clients made on other threads.
+     */
+    public static RawClient connect(Gateway gateway) throws IOException {
+        return RawClient.connect(gateway.address(), clientTls(gateway));
+    }
+
+    /** How a client speaks TLS to {@code gateway}, as the fixture that started it knows; null for plain TCP. */
+    public static ClientTls clientTls(Gateway gateway) {
+        return gateway instanceof Checked c ? c.tls() : null;
     }
 
     /** The connections the gateway holds, in words (its own counts, or its process's sockets); empty if none. */
@@ -234,8 +269,11 @@ public final class Fixture implements AutoCloseable {
         }
     }
 
-    /** The gateway a rule sees: reading its status is a capability the rule must declare. */
-    private record Checked(Gateway gateway, Fixture fixture) implements Gateway {
+    /**
+     * The gateway a rule sees: reading its status is a capability the rule must declare, and it
+     * knows how its clients speak to it ({@code tls}, null for plain TCP).
+     */
+    private record Checked(Gateway gateway, Fixture fixture, ClientTls tls) implements Gateway {
         @Override
         public String implementation() {
             return gateway.implementation();

@@ -8,12 +8,16 @@ import dev.anchor.conformance.rules.HeartbeatRules;
 import dev.anchor.conformance.rules.IsolationRules;
 import dev.anchor.conformance.rules.ReloadRules;
 import dev.anchor.conformance.rules.SetupRules;
+import dev.anchor.conformance.rules.TlsRules;
 import dev.anchor.conformance.rules.TunnelRules;
 import dev.anchor.conformance.rules.UpgradeRules;
 import dev.anchor.conformance.targets.InProcessTarget;
 import dev.anchor.conformance.targets.Target;
 import dev.anchor.core.gateway.GatewayProvider;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.ClassOrderer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -32,6 +36,14 @@ import org.junit.jupiter.api.TestClassOrder;
  *
  * A gateway that is not Java code is a process described by a target file; its subclass overrides
  * {@link #target()} instead, or {@code anchor conform --target FILE} runs {@link TargetFileConformance}.
+ *
+ * The same rules run again with TLS on the client leg from a subclass of that one which says so:
+ *
+ * <pre>{@code
+ * class BlockingTlsConformanceTest extends BlockingConformanceTest {
+ *     protected ClientLeg clientLeg() { return ClientLeg.TLS; }
+ * }
+ * }</pre>
  *
  * The groups run in order, SETUP first, so a wiring fault shows as a SETUP failure rather than as
  * fifty protocol failures.
@@ -55,14 +67,28 @@ public abstract class GatewayConformance {
         return Map.of();
     }
 
-    /** The name results are filed under; defaults to the provider's. */
+    /** The name results are filed under; defaults to the provider's. A TLS run's gets {@code -tls}. */
     protected String name() {
         return provider().name();
     }
 
+    /**
+     * What the clients speak to the gateway: plain TCP, or TLS, every gateway then listening with
+     * {@code listen.tls} (a target that runs TLS declares {@link Capability#TLS}).
+     */
+    protected ClientLeg clientLeg() {
+        return ClientLeg.PLAIN;
+    }
+
+    /** Every rule, unmet for one reason: a variant that cannot run yet is skipped rule by rule, by name. */
+    protected static Map<Rule, String> everyRule(String reason) {
+        return Arrays.stream(Rule.values()).collect(Collectors.toMap(Function.identity(), r -> reason));
+    }
+
     private Subject subject() {
         Target target = target();
-        return new Subject(target.name(), target, unmet());
+        ClientLeg leg = clientLeg();
+        return new Subject(target.name() + leg.suffix(), target, unmet(), leg);
     }
 
     @Nested @Order(1) @DisplayName("SETUP")
@@ -132,6 +158,13 @@ public abstract class GatewayConformance {
     @Nested @Order(10) @DisplayName("HEALTH")
     class Health extends HealthRules {
         Health() {
+            super(GatewayConformance.this.subject());
+        }
+    }
+
+    @Nested @Order(11) @DisplayName("TLS")
+    class Tls extends TlsRules {
+        Tls() {
             super(GatewayConformance.this.subject());
         }
     }

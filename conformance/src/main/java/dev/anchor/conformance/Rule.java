@@ -18,6 +18,7 @@ import static dev.anchor.conformance.Capability.METRICS;
 import static dev.anchor.conformance.Capability.SOURCE_POOL;
 import static dev.anchor.conformance.Capability.STATUS;
 import static dev.anchor.conformance.Capability.TCP_OPTIONS;
+import static dev.anchor.conformance.Capability.TLS;
 import static dev.anchor.conformance.Capability.TUNNEL_BUFFER;
 import static dev.anchor.conformance.Capability.WRITE_TIMEOUT;
 import static dev.anchor.conformance.Strength.REQUIRED;
@@ -36,7 +37,7 @@ public enum Rule {
     // tag::catalogue[]
     // SETUP: the adapter and the basics work, so later failures are about protocol, not wiring
     SETUP_01(REQUIRED, design("the suite's precondition: the gateway takes its configuration and listens"),
-            "the gateway starts from a configuration and accepts TCP connections on its listen address"),
+            "the gateway starts from a configuration and accepts connections on its listen address (over TLS, completing the handshake)"),
     SETUP_02(REQUIRED, must("RFC 6455 §4 and RFC 9110 §7.8: a relayed upgrade ends in a working WebSocket"),
             "a WebSocket client completes one echo round trip through the gateway"),
     SETUP_03(REQUIRED, design("load balancers need a health check that costs no backend connection"),
@@ -66,7 +67,7 @@ public enum Rule {
     UPG_06(REQUIRED, must("RFC 9110 §7.6.1: Connection is a list of case-insensitive options"),
             "Connection is read as a token list: 'keep-alive, Upgrade' in any letter case upgrades"),
     UPG_07(REQUIRED, open("RFC 7239 defines Forwarded but no intermediary must add it; X-Forwarded-* are conventions"),
-            "X-Forwarded-For gets the client address appended; X-Forwarded-Proto and Forwarded are added"),
+            "X-Forwarded-For gets the client address appended; X-Forwarded-Proto and Forwarded are added, with the scheme the client used (https over TLS)"),
     UPG_08(REQUIRED, must("RFC 6455 §4.1 and §11.3.4: the subprotocol is chosen end to end; RFC 9110 §7.6 forwards end-to-end fields"),
             "offered subprotocols reach the backend and the backend's choice reaches the client"),
     UPG_09(REQUIRED, must("RFC 9110 §5.3 and §7.6: end-to-end fields are forwarded, and the order of same-name fields is kept"),
@@ -278,7 +279,19 @@ public enum Rule {
     HEALTH_04(REQUIRED, design("an open port is not a working WebSocket server"),
             "an upgrade probe passes only on a 101 that answers its key: a backend that accepts TCP but refuses the upgrade is marked down", STATUS, HEALTH_CHECKS),
     HEALTH_05(REQUIRED, design("HAProxy's on-marked-down shutdown-sessions, with a Close instead of a cut"),
-            "with health.close-tunnels-on-down, the tunnels of a backend marked down get a Close 1001 on both legs", HEARTBEAT, DRAIN, HEALTH_CHECKS);
+            "with health.close-tunnels-on-down, the tunnels of a backend marked down get a Close 1001 on both legs", HEARTBEAT, DRAIN, HEALTH_CHECKS),
+
+    // TLS: a TLS listener speaks TLS only, with nothing old or broken, and ends what it ends with close_notify
+    TLS_01(REQUIRED, must("RFC 8446 §5: a record of a type the implementation does not know (an HTTP request begins 0x47) MUST end the connection"),
+            "a request in clear (an HTTP upgrade) sent to a TLS listener gets its connection closed within timeouts.head (+1 s), never a 101, and no backend sees it", TLS),
+    TLS_02(REQUIRED, design("the handshake is part of the time a request head may take: a client that never finishes it is a slowloris on TLS"),
+            "a client that opens TCP and never completes the TLS handshake (silent, part of a ClientHello, or a ClientHello trickling a byte per 100 ms) is closed within timeouts.head (+1 s)", TLS, HEAD_TIMEOUT),
+    TLS_03(REQUIRED, must("RFC 8996 §2 and §3: TLS 1.0 and 1.1 MUST NOT be negotiated; RFC 7465 §2 (RC4), RFC 9325 §4.1 (NULL encryption) and RFC 5246 §A.5 (anonymous key exchange) forbid the suites"),
+            "a ClientHello offering only TLS 1.0 or 1.1, or only anonymous, NULL or RC4 cipher suites, is refused with an alert or a close, while the same hello for TLS 1.2 with current suites is answered", TLS),
+    TLS_04(REQUIRED, design("RFC 6066 §3 lets a server choose its certificate by the name the client sends; listen.tls with several certificates promises to, the first for a client that names none of them"),
+            "with two certificates (a.test, b.test), SNI b.test gets b.test's, SNI a.test a.test's, and no SNI or an unknown name the first; a client checking the name it sent has a working tunnel", TLS),
+    TLS_05(REQUIRED, must("RFC 8446 §6.1: each party MUST send a close_notify alert before closing its write side of the connection, unless it sent an error alert"),
+            "every graceful end of a TLS stream sends close_notify before FIN: a tunnel whose backend closes, and a refusal (404, 400) the gateway answers itself", TLS);
     // end::catalogue[]
 
     private final Strength strength;

@@ -21,8 +21,9 @@ import org.opentest4j.TestAbortedException;
 
 /**
  * Applies the catalogue to each test and grades it, as Autobahn grades its cases. A rule the
- * subject declared unmet is skipped with its reason; one needing a capability its target does not
- * declare is UNSUPPORTED. Anchor's own implementations must pass every rule. Another gateway that
+ * subject declared unmet is skipped with its reason, and so is one its client leg cannot judge
+ * ({@link ClientLeg#excludes}); one needing a capability its target does not declare is
+ * UNSUPPORTED. Anchor's own implementations must pass every rule. Another gateway that
  * breaks a rule gets the grade of the rule's basis: FAIL for a MUST or a required design choice,
  * NON-STRICT for a SHOULD, INFORMATIONAL where the RFCs leave the behaviour open. A FAIL its
  * expectations file lists, with a source, is recorded and does not break the build; any other
@@ -55,6 +56,10 @@ public final class RuleExtension implements ExecutionCondition, BeforeTestExecut
         if (reason != null) {
             return ConditionEvaluationResult.disabled(rule.get().id() + " not met by " + subject.get().name() + ": " + reason);
         }
+        Optional<String> offLeg = subject.get().leg().excludes(rule.get());
+        if (offLeg.isPresent()) {
+            return ConditionEvaluationResult.disabled(rule.get().id() + " " + offLeg.get());
+        }
         Target target = subject.get().target();
         Optional<String> unavailable = target.unavailable();
         if (unavailable.isPresent()) {
@@ -62,6 +67,9 @@ public final class RuleExtension implements ExecutionCondition, BeforeTestExecut
         }
         Set<Capability> missing = EnumSet.noneOf(Capability.class);
         missing.addAll(rule.get().needs());
+        if (subject.get().leg() == ClientLeg.TLS) {
+            missing.add(Capability.TLS); // every rule of a TLS run starts its gateway with listen.tls
+        }
         missing.removeAll(target.capabilities());
         return missing.isEmpty()
                 ? ConditionEvaluationResult.enabled(rule.get().id() + " applies")

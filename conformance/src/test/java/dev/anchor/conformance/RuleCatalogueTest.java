@@ -10,6 +10,7 @@ import dev.anchor.conformance.rules.HeartbeatRules;
 import dev.anchor.conformance.rules.IsolationRules;
 import dev.anchor.conformance.rules.ReloadRules;
 import dev.anchor.conformance.rules.SetupRules;
+import dev.anchor.conformance.rules.TlsRules;
 import dev.anchor.conformance.rules.TunnelRules;
 import dev.anchor.conformance.rules.UpgradeRules;
 import java.lang.reflect.Method;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.Test;
 class RuleCatalogueTest {
     private static final List<Class<? extends RuleGroup>> GROUPS =
             List.of(SetupRules.class, UpgradeRules.class, TunnelRules.class, ErrorRules.class, IsolationRules.class,
-                    HeartbeatRules.class, CapacityRules.class, DrainRules.class, ReloadRules.class, HealthRules.class);
+                    HeartbeatRules.class, CapacityRules.class, DrainRules.class, ReloadRules.class, HealthRules.class,
+                    TlsRules.class);
 
     @Test
     void everyRuleHasExactlyOneTestInItsGroup() {
@@ -50,7 +52,7 @@ class RuleCatalogueTest {
     void atLeastThirtyRulesAcrossTheFirstGroups() {
         assertThat(Rule.values()).hasSizeGreaterThanOrEqualTo(30);
         assertThat(Arrays.stream(Rule.values()).map(Rule::group).distinct())
-                .containsExactly("SETUP", "UPG", "TUN", "ERR", "ISO", "HB", "CAP", "DRAIN", "RELOAD", "HEALTH");
+                .containsExactly("SETUP", "UPG", "TUN", "ERR", "ISO", "HB", "CAP", "DRAIN", "RELOAD", "HEALTH", "TLS");
     }
 
     @Test
@@ -65,6 +67,19 @@ class RuleCatalogueTest {
                 .isEqualTo(Basis.Kind.OPEN);
         assertThat(Rule.UPG_17.basis().whenBroken()).as("RFC 9110 section 15.2: a proxy MUST forward 1xx")
                 .isEqualTo(Verdict.FAIL);
+    }
+
+    @Test
+    void theTlsRulesNeedTlsAndRunOnlyOverIt() {
+        for (Rule r : Rule.values()) {
+            boolean tlsGroup = r.group().equals("TLS");
+            assertThat(r.needs().contains(Capability.TLS)).as("%s needs tls", r.id()).isEqualTo(tlsGroup);
+            assertThat(ClientLeg.PLAIN.excludes(r).isPresent()).as("%s is skipped on a plaintext leg", r.id()).isEqualTo(tlsGroup);
+            if (tlsGroup) {
+                assertThat(ClientLeg.TLS.excludes(r)).as("%s runs over TLS", r.id()).isEmpty();
+            }
+        }
+        ClientLeg.NOT_OVER_TLS.forEach((rule, why) -> assertThat(why).as("why %s is not judged over TLS", rule.id()).isNotBlank());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.anchor.conformance;
 
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectNestedMethod;
 
 import dev.anchor.conformance.rules.CapacityRules;
@@ -10,6 +11,7 @@ import dev.anchor.conformance.rules.HeartbeatRules;
 import dev.anchor.conformance.rules.IsolationRules;
 import dev.anchor.conformance.rules.ReloadRules;
 import dev.anchor.conformance.rules.SetupRules;
+import dev.anchor.conformance.rules.TlsRules;
 import dev.anchor.conformance.rules.TunnelRules;
 import dev.anchor.conformance.rules.UpgradeRules;
 import dev.anchor.conformance.selftest.Bug;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -29,7 +32,13 @@ import org.junit.platform.testkit.engine.Events;
 /**
  * The suite tests itself: a gateway with a known bug must fail the rule that names the bug, by that
  * rule's own assertion, and the same gateway without it must pass that rule, so the failure is the
- * bug's and nothing else's. The bugs and their rules are {@link Bug}'s catalogue.
+ * bug's and nothing else's. The bugs and their rules are {@link Bug}'s catalogue. The TLS rules run
+ * against the mini gateway with TLS on its client leg; and the whole suite runs over TLS against
+ * the mini gateway without a bug, which is how the suite's own TLS plumbing is proven before any
+ * implementation terminates TLS.
+ *
+ * <p>{@link Bug#TLS_ALLOWS_1_1} needs a JVM in which a server can speak TLS 1.1 at all:
+ * {@link LegacyTlsForTheSelfTest} makes this module's test JVM one.
  */
 class SuiteSelfTest {
 
@@ -73,16 +82,50 @@ class SuiteSelfTest {
 
     private static Events run(Bug bug, Rule rule) {
         MiniSuite.planted = bug;
+        Class<?> suite = ClientLeg.PLAIN.excludes(rule).isPresent() ? MiniTlsSuite.class : MiniSuite.class;
         EngineExecutionResults results = org.junit.platform.testkit.engine.EngineTestKit.engine("junit-jupiter")
                 // a planted bug's verdicts are not conformance results: they stay out of the matrix
                 .configurationParameter(ResultLog.RESULTS, "target/conformance-selftest")
-                .selectors(selectNestedMethod(List.of(MiniSuite.class), groupClass(rule), testMethod(rule).getName()))
+                .selectors(selectNestedMethod(List.of(suite), groupClass(rule), testMethod(rule).getName()))
                 .execute();
         return results.testEvents();
     }
 
+    /**
+     * Every rule over TLS against the mini gateway without a bug: each passes, or is skipped by name
+     * with its reason (the rules {@link ClientLeg#TLS} does not judge, and those this machine or the
+     * mini gateway cannot run), and nothing fails.
+     */
+    @Test
+    void theWholeSuiteHoldsOverTls() {
+        MiniSuite.planted = Bug.NONE;
+        Events tests = org.junit.platform.testkit.engine.EngineTestKit.engine("junit-jupiter")
+                .configurationParameter(ResultLog.RESULTS, "target/conformance-selftest")
+                .selectors(selectClass(MiniTlsSuite.class))
+                .execute()
+                .testEvents();
+        List<String> failed = failures(tests);
+        System.out.printf("the suite over TLS against the mini gateway: %d passed, %d skipped, %d aborted, %d failed%n",
+                tests.succeeded().count(), tests.skipped().count(), tests.aborted().count(), failed.size());
+        tests.skipped().stream()
+                .map(ev -> ev.getTestDescriptor().getDisplayName().replaceAll(" .*", "") + ": "
+                        + ev.getPayload().map(Object::toString).orElse(""))
+                .filter(line -> !line.endsWith("not selected by anchor.conformance.rules"))
+                .forEach(line -> System.out.println("  skipped " + line));
+        tests.aborted().stream()
+                .map(ev -> ev.getTestDescriptor().getDisplayName().replaceAll(" .*", "") + ": "
+                        + ev.getPayload(TestExecutionResult.class).flatMap(TestExecutionResult::getThrowable)
+                                .map(Throwable::getMessage).orElse(""))
+                .forEach(line -> System.out.println("  aborted " + line));
+        if (!failed.isEmpty()) {
+            throw new AssertionError(failed.size() + " rules failed over TLS against the mini gateway:\n"
+                    + String.join("\n", failed));
+        }
+    }
+
     private static List<String> failures(Events tests) {
-        return tests.failed().stream().map(ev -> ev.getPayload().map(Object::toString).orElse("")).toList();
+        return tests.failed().stream().map(ev -> ev.getTestDescriptor().getDisplayName() + ": "
+                + ev.getPayload().map(Object::toString).orElse("")).toList();
     }
 
     static Method testMethod(Rule rule) {
@@ -104,6 +147,7 @@ class SuiteSelfTest {
             case "DRAIN" -> DrainRules.class;
             case "RELOAD" -> ReloadRules.class;
             case "HEALTH" -> HealthRules.class;
+            case "TLS" -> TlsRules.class;
             default -> throw new IllegalArgumentException(rule.group());
         };
     }
@@ -120,6 +164,7 @@ class SuiteSelfTest {
             case "DRAIN" -> GatewayConformance.Drain.class;
             case "RELOAD" -> GatewayConformance.Reload.class;
             case "HEALTH" -> GatewayConformance.Health.class;
+            case "TLS" -> GatewayConformance.Tls.class;
             default -> throw new IllegalArgumentException(rule.group());
         };
     }
@@ -131,6 +176,14 @@ class SuiteSelfTest {
         @Override
         protected GatewayProvider provider() {
             return MiniGateway.provider(planted);
+        }
+    }
+
+    /** The same, with TLS on the mini gateway's client leg. */
+    static class MiniTlsSuite extends MiniSuite {
+        @Override
+        protected ClientLeg clientLeg() {
+            return ClientLeg.TLS;
         }
     }
 }

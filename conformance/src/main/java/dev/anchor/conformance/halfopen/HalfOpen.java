@@ -78,7 +78,7 @@ public final class HalfOpen {
         }
         try (Netns ns = Netns.create("half-open")) {
             Process child = ns.java(HalfOpenProbe.class, subject.provider().getClass().getName(), guard.name(),
-                    Long.toString(limit.toMillis()));
+                    Long.toString(limit.toMillis()), subject.leg().name());
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
                 String ready = Netns.line(out, TestTime.PROMPT.multipliedBy(4));

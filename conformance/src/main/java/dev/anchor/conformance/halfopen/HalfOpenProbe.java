@@ -1,9 +1,11 @@
 package dev.anchor.conformance.halfopen;
 
 import dev.anchor.conformance.peers.BackendConnection;
+import dev.anchor.conformance.peers.ClientTls;
 import dev.anchor.conformance.peers.Ending;
 import dev.anchor.conformance.peers.RawClient;
 import dev.anchor.conformance.peers.ScriptedBackend;
+import dev.anchor.conformance.tls.RunCa;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.config.HeartbeatConfig;
 import dev.anchor.core.config.TcpOptions;
@@ -21,7 +23,8 @@ import java.util.List;
  * The child side of {@link HalfOpen}, run inside the namespace: a gateway (from the provider class
  * named on the command line), a backend that switches and then says nothing, and one tunnel
  * between them. It prints {@code READY <backend port>}, waits for {@code GO} (the drop is in place),
- * and prints {@code DETECTED <ms>} or {@code NOT_DETECTED <ms>}.
+ * and prints {@code DETECTED <ms>} or {@code NOT_DETECTED <ms>}. With {@code TLS} as its fourth
+ * argument the client leg is TLS, with certificates of the child's own run.
  */
 public final class HalfOpenProbe {
     private HalfOpenProbe() {
@@ -31,6 +34,7 @@ public final class HalfOpenProbe {
         GatewayProvider provider = (GatewayProvider) Class.forName(args[0]).getConstructor().newInstance();
         HalfOpen.Guard guard = HalfOpen.Guard.valueOf(args[1]);
         Duration limit = Duration.ofMillis(Long.parseLong(args[2]));
+        boolean tls = args.length > 3 && args[3].equals("TLS");
         Duration never = Duration.ofMinutes(10);
 
         try (ScriptedBackend backend = ScriptedBackend.start(BackendConnection::accept)) {
@@ -45,8 +49,12 @@ public final class HalfOpenProbe {
                         new TcpOptions.Keepalive(Duration.ofSeconds(1), Duration.ofSeconds(1), 2), Duration.ZERO));
                 case NONE -> { }
             }
+            if (tls) {
+                config.listenTls(RunCa.get().listen());
+            }
+            ClientTls clientTls = tls ? RunCa.get().client() : null;
             try (Gateway gateway = provider.start(config.build());
-                 RawClient client = RawClient.connect(gateway.address())) {
+                 RawClient client = RawClient.connect(gateway.address(), clientTls)) {
                 client.upgrade("/");
                 backend.awaitConnection(Duration.ofSeconds(10));
                 System.out.println("READY " + backend.address().getPort());

@@ -11,29 +11,51 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Random;
+import javax.net.ssl.SSLSession;
 
 /**
  * A raw TCP connection held by a test peer: exact bytes in and out, frames with the masking its
  * role demands, and the TCP endings (FIN, half-close, RST) on cue. Both the raw client and the
  * scripted backend are one of these.
+ *
+ * <p>A client may speak TLS over it: the bytes are then those inside TLS, a half-close sends
+ * close_notify before FIN, a reset is still a bare RST of the socket, and a stream that ends with
+ * no close_notify before its FIN ends {@link Ending#TRUNCATED}.
  */
 public class Connection implements AutoCloseable {
+    /** How long {@link #close} waits to send close_notify before it closes the socket anyway. */
+    private static final Duration CLOSE_NOTIFY_WAIT = Duration.ofMillis(200);
+
+    /** The TCP socket, also under TLS: its timeouts, linger and buffers are the connection's. */
     protected final Socket socket;
     protected final InputStream in;
     protected final OutputStream out;
+    private final TlsLayer tls;
     private final boolean masksFrames;
     private final FrameReader frames;
     private final Random random = new Random();
 
     protected Connection(Socket socket, boolean masksFrames) throws IOException {
+        this(socket, null, masksFrames);
+    }
+
+    /** Over {@code tls}, already handshaken on {@code socket}, if not null. */
+    Connection(Socket socket, TlsLayer tls, boolean masksFrames) throws IOException {
         this.socket = socket;
+        this.tls = tls;
         this.masksFrames = masksFrames;
         socket.setTcpNoDelay(true);
         socket.setSoTimeout((int) dev.anchor.conformance.TestTime.PROMPT.toMillis());
-        this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-        this.out = socket.getOutputStream();
+        this.in = new BufferedInputStream(tls != null ? tls.input() : socket.getInputStream(), 64 * 1024);
+        this.out = tls != null ? tls.output() : socket.getOutputStream();
         this.frames = new FrameReader(in);
+    }
+
+    /** The TLS session, on a connection that speaks TLS. */
+    public Optional<SSLSession> tlsSession() {
+        return tls == null ? Optional.empty() : Optional.of(tls.session());
     }
 
     public InetSocketAddress localAddress() {
@@ -102,7 +124,8 @@ public class Connection implements AutoCloseable {
                     throw e;
                 }
                 if (n < 0) {
-                    return new Received(data.toByteArray(), Ending.EOF);
+                    boolean graceful = tls == null || tls.closeNotified();
+                    return new Received(data.toByteArray(), graceful ? Ending.EOF : Ending.TRUNCATED);
                 }
                 data.write(buf, 0, n);
             }
@@ -134,18 +157,27 @@ public class Connection implements AutoCloseable {
         }
     }
 
+    /** FIN; over TLS, close_notify and then FIN, the half-close of TLS 1.3. */
     public void shutdownOutput() throws IOException {
-        socket.shutdownOutput();
+        if (tls != null) {
+            tls.shutdownOutput();
+        } else {
+            socket.shutdownOutput();
+        }
     }
 
-    /** Closes with SO_LINGER 0, which sends RST instead of FIN. */
+    /** Closes with SO_LINGER 0, which sends RST instead of FIN; over TLS too, with no alert before it. */
     public void reset() throws IOException {
         socket.setSoLinger(true, 0);
         socket.close();
     }
 
+    /** FIN; over TLS, close_notify first where it can go at once. */
     @Override
     public void close() throws IOException {
+        if (tls != null && !socket.isClosed()) {
+            tls.closeNotifyIfPrompt(CLOSE_NOTIFY_WAIT);
+        }
         socket.close();
     }
 

@@ -5,12 +5,15 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.List;
 
-/** A client that writes exact bytes to the gateway: malformed heads, chopped frames, resets. */
+/**
+ * A client that writes exact bytes to the gateway: malformed heads, chopped frames, resets. Over
+ * TLS ({@link ClientTls}) the bytes are those inside TLS; the socket underneath is still its own.
+ */
 public final class RawClient extends Connection {
     private final InetSocketAddress gateway;
 
-    private RawClient(Socket socket, InetSocketAddress gateway) throws IOException {
-        super(socket, true);
+    private RawClient(Socket socket, TlsLayer tls, InetSocketAddress gateway) throws IOException {
+        super(socket, tls, true);
         this.gateway = gateway;
     }
 
@@ -28,15 +31,7 @@ public final class RawClient extends Connection {
      * a client that reads slowly then makes the gateway hold bytes for it sooner.
      */
     public static RawClient connectSmall(InetSocketAddress gateway, int receiveBuffer) throws IOException {
-        Socket s = new Socket();
-        try {
-            s.setReceiveBufferSize(receiveBuffer); // before connect, so the window it offers starts small
-            s.connect(gateway, (int) dev.anchor.conformance.TestTime.PROMPT.toMillis());
-            return new RawClient(s, gateway);
-        } catch (IOException e) {
-            s.close();
-            throw e;
-        }
+        return connect(gateway, null, receiveBuffer, null);
     }
 
     /**
@@ -44,14 +39,34 @@ public final class RawClient extends Connection {
      * range; from wherever the kernel picks if null.
      */
     public static RawClient connect(InetSocketAddress gateway, InetSocketAddress local) throws IOException {
+        return connect(gateway, local, 0, null);
+    }
+
+    /** Connects and completes a TLS handshake if {@code tls} is not null. */
+    public static RawClient connect(InetSocketAddress gateway, ClientTls tls) throws IOException {
+        return connect(gateway, null, 0, tls);
+    }
+
+    /**
+     * Connects from {@code local} (the kernel's choice if null) with a receive buffer of about
+     * {@code receiveBuffer} bytes (the default if 0), set before connect so the window it offers
+     * starts small; then, if {@code tls} is not null, completes a TLS handshake within the suite's
+     * deadline. The socket stays the client's own under TLS.
+     */
+    public static RawClient connect(InetSocketAddress gateway, InetSocketAddress local, int receiveBuffer, ClientTls tls)
+            throws IOException {
         Socket s = new Socket();
         try {
+            if (receiveBuffer > 0) {
+                s.setReceiveBufferSize(receiveBuffer);
+            }
             if (local != null) {
                 s.bind(local);
             }
             s.connect(gateway, (int) dev.anchor.conformance.TestTime.PROMPT.toMillis());
-            return new RawClient(s, gateway);
-        } catch (IOException e) {
+            TlsLayer layer = tls == null ? null : TlsLayer.handshake(s, gateway, tls, dev.anchor.conformance.TestTime.PROMPT);
+            return new RawClient(s, layer, gateway);
+        } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
         }

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 
 /**
  * The JDK's {@code java.net.http.WebSocket}, a real client, with its callbacks turned into a queue
@@ -38,14 +39,25 @@ public final class WsClient implements AutoCloseable {
 
     public static WsClient open(InetSocketAddress gateway, String path, List<String> subprotocols,
                                 Map<String, String> headers) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(dev.anchor.conformance.TestTime.PROMPT).build();
+        return open(gateway, path, subprotocols, headers, null);
+    }
+
+    /** Over TLS ({@code wss:}) with a client trusting {@code tls}, if not null; it checks the certificate against the address. */
+    public static WsClient open(InetSocketAddress gateway, String path, List<String> subprotocols,
+                                Map<String, String> headers, SSLContext tls) throws Exception {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(dev.anchor.conformance.TestTime.PROMPT);
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        HttpClient http = builder.build();
         BlockingQueue<WsEvent> events = new LinkedBlockingQueue<>();
         WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(dev.anchor.conformance.TestTime.PROMPT);
         if (!subprotocols.isEmpty()) {
             b.subprotocols(subprotocols.get(0), subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
         }
         headers.forEach(b::header);
-        URI uri = URI.create("ws://" + gateway.getAddress().getHostAddress() + ":" + gateway.getPort() + path);
+        URI uri = URI.create((tls == null ? "ws://" : "wss://") + gateway.getAddress().getHostAddress() + ":"
+                + gateway.getPort() + path);
         try {
             WebSocket ws = b.buildAsync(uri, new Recorder(events))
                     .get(dev.anchor.conformance.TestTime.PROMPT.toMillis(), TimeUnit.MILLISECONDS);

@@ -2,6 +2,7 @@ package dev.anchor.conformance.report;
 
 import dev.anchor.conformance.Basis;
 import dev.anchor.conformance.Capability;
+import dev.anchor.conformance.ClientLeg;
 import dev.anchor.conformance.Rule;
 import dev.anchor.conformance.Strength;
 import dev.anchor.conformance.selftest.Bug;
@@ -20,7 +21,8 @@ import java.util.stream.Collectors;
  * states a count or a list the code does not: {@code catalogue-attributes.adoc} (how many rules,
  * of which strength and basis, how many planted bugs) and {@code rules.adoc} (every rule, its
  * strength, what it rests on, the capabilities it needs and the bug that proves it can fail, or
- * that none does yet).
+ * that none does yet), {@code capabilities.adoc} and {@code not-over-tls.adoc} (the rules a run with
+ * TLS on the client leg skips, and why).
  */
 public final class CataloguePages {
     private CataloguePages() {
@@ -33,6 +35,7 @@ public final class CataloguePages {
         Files.writeString(out.resolve("catalogue-attributes.adoc"), attributes(), StandardCharsets.UTF_8);
         Files.writeString(out.resolve("rules.adoc"), rules(), StandardCharsets.UTF_8);
         Files.writeString(out.resolve("capabilities.adoc"), capabilities(), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("not-over-tls.adoc"), notOverTls(), StandardCharsets.UTF_8);
     }
 
     static String attributes() {
@@ -52,7 +55,23 @@ public final class CataloguePages {
         sb.append(":bug-count: ").append(Bug.values().length - 1).append('\n');
         sb.append(":rules-with-bug: ").append(bugs.size()).append('\n');
         sb.append(":rules-without-bug: ").append(Rule.values().length - bugs.size()).append('\n');
+        sb.append(":rule-count-tls-group: ").append(Arrays.stream(Rule.values()).filter(r -> r.group().equals("TLS")).count())
+                .append('\n');
         return sb.toString();
+    }
+
+    /** The rules a run with TLS on the client leg skips, each with its reason; a sentence if there are none. */
+    static String notOverTls() {
+        StringBuilder sb = new StringBuilder("// generated from ClientLeg by CataloguePages: do not edit\n");
+        List<Rule> skipped = Arrays.stream(Rule.values()).filter(r -> ClientLeg.TLS.excludes(r).isPresent()).toList();
+        if (skipped.isEmpty()) {
+            return sb.append("Every rule is judged over TLS.\n").toString();
+        }
+        sb.append("[cols=\"1,6\",options=\"header\"]\n|===\n| rule | why it is not judged over TLS\n\n");
+        for (Rule r : skipped) {
+            sb.append("| <<").append(r.id()).append(">> | ").append(escape(ClientLeg.TLS.excludes(r).orElseThrow())).append('\n');
+        }
+        return sb.append("|===\n").toString();
     }
 
     static String rules() {

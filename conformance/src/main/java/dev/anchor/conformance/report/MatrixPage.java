@@ -13,13 +13,15 @@ import java.util.Map;
 
 /**
  * Writes {@code matrix.adoc}: the build's results for every target side by side, as Autobahn shows
- * its own. Columns are targets (Anchor's implementations in process and through {@code anchor run},
- * then nginx and HAProxy), rows are rules; each cell is a verdict whose message shows on hover,
- * and each rule links to its statement. The counts come first.
+ * its own. Columns are targets (Anchor's implementations in process, then again with TLS on the
+ * client leg, then through {@code anchor run}, then nginx and HAProxy), rows are rules; each cell
+ * is a verdict whose message shows on hover, and each rule links to its statement. The counts come
+ * first.
  */
 public final class MatrixPage {
     /** The order of the columns; a target not listed comes after them, by name. */
     static final List<String> ORDER = List.of("blocking", "blocking-platform", "nio", "netty", "netty-nio",
+            "blocking-tls", "blocking-platform-tls", "nio-tls", "netty-tls", "netty-nio-tls",
             "anchor-run-blocking", "anchor-run-nio", "anchor-run-netty", "nginx", "haproxy");
 
     private MatrixPage() {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anchor.conformance.Await;
 import dev.anchor.conformance.Conforms;
+import dev.anchor.conformance.Fixture;
 import dev.anchor.conformance.Rule;
 import dev.anchor.conformance.RuleGroup;
 import dev.anchor.conformance.Subject;
@@ -115,7 +116,7 @@ public abstract class CapacityRules extends RuleGroup {
 
     /** Asks for one more tunnel and requires the gateway's own 503. */
     static void requireRefused(Gateway gateway) throws IOException {
-        try (RawClient c = RawClient.connect(gateway.address())) {
+        try (RawClient c = Fixture.connect(gateway)) {
             c.sendUpgrade("/");
             RawResponse r = c.readResponse();
             assertThat(r.status()).as("the tunnel past capacity").isEqualTo(503);
@@ -287,7 +288,7 @@ public abstract class CapacityRules extends RuleGroup {
         open(gateway, 5);
 
         JsonNode status;
-        try (RawClient c = RawClient.connect(gateway.address())) {
+        try (RawClient c = Fixture.connect(gateway)) {
             c.write("GET /status HTTP/1.1\r\nHost: a\r\n\r\n");
             status = new ObjectMapper().readTree(c.readResponse().body());
         }
@@ -323,7 +324,7 @@ public abstract class CapacityRules extends RuleGroup {
         Map<String, String> found = new LinkedHashMap<>();
         try (Netns ns = Netns.create("kernel-range")) {
             ns.feed(KernelRangeProbe.RANGE + "\n", "tee", "/proc/sys/net/ipv4/ip_local_port_range");
-            Process child = ns.java(KernelRangeProbe.class, subject().provider().getClass().getName());
+            Process child = ns.java(KernelRangeProbe.class, subject().provider().getClass().getName(), subject().leg().name());
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
                 for (int i = 0; i < 20; i++) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.anchor.conformance.Await;
 import dev.anchor.conformance.Background;
 import dev.anchor.conformance.Conforms;
+import dev.anchor.conformance.Fixture;
 import dev.anchor.conformance.Rule;
 import dev.anchor.conformance.RuleGroup;
 import dev.anchor.conformance.Subject;
@@ -275,7 +276,7 @@ public abstract class DrainRules extends RuleGroup {
     }
 
     static RawResponse get(Gateway gateway, String path) {
-        try (RawClient c = RawClient.connect(gateway.address())) {
+        try (RawClient c = Fixture.connect(gateway)) {
             c.write("GET " + path + " HTTP/1.1\r\nHost: " + c.host() + "\r\nConnection: close\r\n\r\n");
             return c.readResponse();
         } catch (IOException e) {

@@ -259,7 +259,7 @@ public abstract class ErrorRules extends RuleGroup {
                     for (int i = 0; i < bytes.length; i++) {
                         bytes[i] = (byte) (int) garbage.get(i);
                     }
-                    try (RawClient client = RawClient.connect(gateway.address())) {
+                    try (RawClient client = Fixture.connect(gateway)) {
                         if (withRequestLine) {
                             client.write("GET / HTTP/1.1\r\n");
                         }
@@ -275,7 +275,7 @@ public abstract class ErrorRules extends RuleGroup {
                     } catch (IOException reset) {
                         // a reset while writing is a legitimate way to refuse garbage
                     }
-                    try (RawClient next = RawClient.connect(gateway.address())) {
+                    try (RawClient next = Fixture.connect(gateway)) {
                         next.write("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n");
                         assertThat(next.readResponse().status()).as("the next client is served").isEqualTo(200);
                     }

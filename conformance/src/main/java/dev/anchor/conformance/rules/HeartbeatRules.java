@@ -222,7 +222,7 @@ public abstract class HeartbeatRules extends RuleGroup {
                         longs().all())
                 .checkAssert((kinds, chops, caseSeed) -> TunnelRules.io(() -> {
                     Random random = new Random(caseSeed);
-                    RawClient client = RawClient.connect(gateway.address());
+                    RawClient client = Fixture.connect(gateway);
                     client.upgrade("/");
                     BackendConnection server = backend.awaitConnection(TestTime.PROMPT);
                     try {
@@ -474,7 +474,7 @@ public abstract class HeartbeatRules extends RuleGroup {
 
     static String metrics(Gateway gateway) throws IOException {
         Fixture.uses(gateway, Capability.METRICS);
-        try (RawClient c = RawClient.connect(gateway.address())) {
+        try (RawClient c = Fixture.connect(gateway)) {
             c.write("GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n");
             return c.readResponse().bodyText();
         }

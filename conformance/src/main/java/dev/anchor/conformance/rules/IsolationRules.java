@@ -7,6 +7,7 @@ import static org.quicktheories.generators.SourceDSL.lists;
 import dev.anchor.conformance.Await;
 import dev.anchor.conformance.Background;
 import dev.anchor.conformance.Conforms;
+import dev.anchor.conformance.Fixture;
 import dev.anchor.conformance.Rule;
 import dev.anchor.conformance.RuleGroup;
 import dev.anchor.conformance.Seeds;
@@ -50,7 +51,7 @@ public abstract class IsolationRules extends RuleGroup {
         for (int c = 0; c < 50; c++) {
             int id = c;
             clients.add(Background.start("client-" + id, () -> {
-                try (RawClient client = RawClient.connect(gateway.address())) {
+                try (RawClient client = Fixture.connect(gateway)) {
                     client.upgrade("/tunnel-" + id);
                     for (int m = 0; m < 20; m++) {
                         Frame sent = Frame.text("tunnel " + id + " message " + m);
@@ -78,7 +79,7 @@ public abstract class IsolationRules extends RuleGroup {
                     List<RawClient> clients = new ArrayList<>();
                     try {
                         for (int t = 0; t < tunnels; t++) {
-                            RawClient c = RawClient.connect(gateway.address());
+                            RawClient c = Fixture.connect(gateway);
                             clients.add(c);
                             c.upgrade("/");
                         }

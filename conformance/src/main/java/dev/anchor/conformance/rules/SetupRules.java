@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anchor.conformance.Background;
 import dev.anchor.conformance.Conforms;
+import dev.anchor.conformance.Fixture;
 import dev.anchor.conformance.Rule;
 import dev.anchor.conformance.RuleGroup;
 import dev.anchor.conformance.Seeds;
@@ -53,8 +54,8 @@ public abstract class SetupRules extends RuleGroup {
 
         assertThat(gateway.address().getPort()).as("the real listen port").isPositive();
         assertThat(gateway.implementation()).isEqualTo(subject().target().implementation());
-        try (Socket s = new Socket(gateway.address().getAddress(), gateway.address().getPort())) {
-            assertThat(s.isConnected()).isTrue();
+        try (RawClient c = Fixture.connect(gateway)) { // on a TLS listener, the handshake completes too
+            assertThat(c.remoteAddress()).as("connected to the listen address").isEqualTo(gateway.address());
         }
     }
 
@@ -204,7 +205,7 @@ public abstract class SetupRules extends RuleGroup {
     /** One client's traffic until {@code stop}: whole echoes, resets, abandoned heads, dials that hang. */
     private static Void churn(Gateway gateway, Random random, AtomicBoolean stop) {
         while (!stop.get()) {
-            try (RawClient c = RawClient.connect(gateway.address())) {
+            try (RawClient c = Fixture.connect(gateway)) {
                 switch (random.nextInt(4)) {
                     case 0 -> {
                         c.upgrade("/");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anchor.conformance.Await;
 import dev.anchor.conformance.Conforms;
+import dev.anchor.conformance.Fixture;
 import dev.anchor.conformance.Rule;
 import dev.anchor.conformance.RuleGroup;
 import dev.anchor.conformance.Subject;
@@ -192,12 +193,14 @@ public abstract class UpgradeRules extends RuleGroup {
         client.upgrade("/", "X-Forwarded-For: 203.0.113.7");
 
         String me = client.localAddress().getAddress().getHostAddress();
+        String proto = Fixture.clientTls(gateway) == null ? "http" : "https"; // the scheme the client used
         RawRequest seen = backend.awaitConnection(TestTime.PROMPT).request();
         // RFC 9110 section 5.3: two lines of a list field mean the same as one line joining them
         assertThat(String.join(", ", seen.all("X-Forwarded-For"))).isEqualTo("203.0.113.7, " + me);
-        assertThat(seen.all("X-Forwarded-Proto")).containsExactly("http");
+        assertThat(seen.all("X-Forwarded-Proto")).as("X-Forwarded-Proto").containsExactly(proto);
         assertThat(seen.all("Forwarded")).hasSize(1);
-        assertThat(seen.all("Forwarded").get(0)).contains("for=" + me).contains("proto=http");
+        assertThat(seen.all("Forwarded").get(0)).contains("for=" + me)
+                .containsPattern("(?i)(^|[;,\\s])proto=\"?" + proto + "\"?($|[;,\\s])");
     }
 
     @Test

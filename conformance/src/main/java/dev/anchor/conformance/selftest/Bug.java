@@ -67,7 +67,13 @@ public enum Bug {
 
     CLOSE_LEAVES_TUNNELS(Rule.SETUP_08, "stops accepting on close() but leaves the tunnels it has open"),
     FORWARDS_HEALTHZ(Rule.SETUP_03, "sends /healthz to a backend instead of answering it itself"),
-    OPEN_ADMIN(Rule.SETUP_07, "shows /metrics and /status to any client, outside admin.allow too");
+    OPEN_ADMIN(Rule.SETUP_07, "shows /metrics and /status to any client, outside admin.allow too"),
+
+    TLS_HANGS_ON_PLAINTEXT(Rule.TLS_01, "keeps a client that speaks HTTP in clear to its TLS listener open, waiting for a TLS record"),
+    TLS_NO_HEAD_DEADLINE(Rule.TLS_02, "gives the TLS handshake no deadline: a client that never finishes it stays"),
+    TLS_ALLOWS_1_1(Rule.TLS_03, "enables TLS 1.1 and 1.0 on its listener (in a JVM whose jdk.tls.disabledAlgorithms allows them)"),
+    TLS_IGNORES_SNI(Rule.TLS_04, "presents its first certificate whatever name the client sends"),
+    TLS_NO_CLOSE_NOTIFY(Rule.TLS_05, "ends a TLS stream by closing the TCP socket under it, with no close_notify");
     // end::bugs[]
 
     private final Rule caughtBy;

@@ -2,16 +2,19 @@ package dev.anchor.conformance.selftest;
 
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.config.HealthConfig;
+import dev.anchor.core.config.ListenTls;
 import dev.anchor.core.gateway.CloseReason;
 import dev.anchor.core.gateway.Gateway;
 import dev.anchor.core.gateway.GatewayProvider;
 import dev.anchor.core.gateway.GatewayRuntime;
 import dev.anchor.core.gateway.RuntimeGateway;
 import dev.anchor.core.lifecycle.DrainReport;
+import dev.anchor.core.tls.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.security.Security;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -20,13 +23,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLParameters;
 
 /**
  * A deliberately small gateway for testing the suite itself: blocking sockets, a platform thread
  * per direction, one timer thread, and core's decisions for everything (the handshake, the dial
- * plan, the heartbeats, the ending). Without a bug it passes the rules the self-test runs; with
- * one, it must fail the rule that names that bug. It is not a model to follow: it spends threads
- * freely and skips what those rules do not look at.
+ * plan, the heartbeats, the ending). With {@code listen.tls} its client legs are SSLSockets layered
+ * over the accepted sockets, the handshake bounded by the head's deadline. Without a bug it passes
+ * the rules the self-test runs; with one, it must fail the rule that names that bug. It is not a
+ * model to follow: it spends threads freely and skips what those rules do not look at.
  */
 public final class MiniGateway implements RuntimeGateway {
     private final GatewayRuntime runtime;
@@ -40,6 +45,9 @@ public final class MiniGateway implements RuntimeGateway {
     /** Sockets whose connect is under way: closing one ends the wait. */
     private final Set<Socket> dialing = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Bug TLS_IGNORES_SNI: the first certificate alone, and the configuration's TLS it was made from. */
+    private ServerTls firstOnly;
+    private ServerTls firstOnlyOf;
     /** Threads started and not finished, so that close() can wait for them; guarded by itself. */
     private final int[] running = {0};
 
@@ -59,6 +67,10 @@ public final class MiniGateway implements RuntimeGateway {
     }
 
     private MiniGateway(GatewayConfig config, Bug bug, String name) throws IOException {
+        if (bug == Bug.TLS_ALLOWS_1_1 && !jvmAllowsTls11()) {
+            throw new IllegalStateException("cannot plant " + bug + ": this JVM's jdk.tls.disabledAlgorithms disables TLSv1.1 "
+                    + "for every server in it; the self-test's JVM lifts it (LegacyTlsForTheSelfTest)");
+        }
         this.runtime = new GatewayRuntime(name, planted(config, bug), MiniGateway::probe);
         this.bug = bug;
         this.buffers = new BufferBank(config.tunnelBuffer());
@@ -149,6 +161,37 @@ public final class MiniGateway implements RuntimeGateway {
     @Override
     public GatewayRuntime runtime() {
         return runtime;
+    }
+
+    /** TLS for a client accepted now, or null on a plaintext listener; a bug may present only the first certificate. */
+    ServerTls tls() {
+        ServerTls tls = runtime.tls();
+        if (tls == null || bug != Bug.TLS_IGNORES_SNI) {
+            return tls;
+        }
+        synchronized (this) {
+            if (firstOnlyOf != tls) {
+                var certificates = runtime.config().listenTls().certificates();
+                firstOnly = ServerTls.load(new ListenTls(certificates.subList(0, 1)));
+                firstOnlyOf = tls;
+            }
+            return firstOnly;
+        }
+    }
+
+    /** Core's parameters (TLS 1.2 and 1.3, ALPN http/1.1), or a bug's that takes TLS 1.0 and 1.1 too. */
+    SSLParameters tlsParameters(ServerTls tls) {
+        SSLParameters p = tls.parameters();
+        if (bug == Bug.TLS_ALLOWS_1_1) {
+            p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"});
+        }
+        return p;
+    }
+
+    /** Whether a server in this JVM can speak TLS 1.1 at all: the JDK disables it unless the security property is lifted. */
+    static boolean jvmAllowsTls11() {
+        String disabled = String.valueOf(Security.getProperty("jdk.tls.disabledAlgorithms"));
+        return java.util.Arrays.stream(disabled.split(",")).map(String::trim).noneMatch("TLSv1.1"::equals);
     }
 
     boolean stopping() {

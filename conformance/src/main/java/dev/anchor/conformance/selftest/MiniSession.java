@@ -19,6 +19,7 @@ import dev.anchor.core.http.RequestHeadParser;
 import dev.anchor.core.http.ResponseHead;
 import dev.anchor.core.http.ResponseHeadParser;
 import dev.anchor.core.route.Backend;
+import dev.anchor.core.tls.ServerTls;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -28,6 +29,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /** One client connection of the mini gateway, from its request head to a tunnel or a refusal, on its own thread. */
 final class MiniSession {
@@ -60,7 +63,12 @@ final class MiniSession {
     private void serve() throws IOException {
         ByteBuffer fromClient = ByteBuffer.allocate(64 * 1024).flip();
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
-        long deadline = bug == Bug.NO_HEAD_TIMEOUT ? 0 : System.nanoTime() + config.timeouts().head().toNanos();
+        long accepted = System.nanoTime();
+        ServerTls tls = gateway.tls();
+        if (tls != null && !handshake(tls, bug == Bug.TLS_NO_HEAD_DEADLINE ? 0 : accepted + config.timeouts().head().toNanos())) {
+            return;
+        }
+        long deadline = bug == Bug.NO_HEAD_TIMEOUT ? 0 : accepted + config.timeouts().head().toNanos();
         RequestHead head;
         try {
             head = read(client, new RequestHeadParser(config.head()), fromClient, deadline, raw);
@@ -102,8 +110,59 @@ final class MiniSession {
         }
         switch (handshakes.onRequest(head, seen)) {
             case Decision.Reply r -> reply(r.response());
-            case Decision.Forward f -> forward(head, f, fromClient);
+            case Decision.Forward f -> forward(head, tls == null ? f : overTls(head, f), fromClient);
         }
+    }
+
+    /**
+     * The TLS handshake of a client leg on a TLS listener, within the head's deadline (0: none):
+     * the handshake is part of the time a request head may take. The first byte tells TLS (a
+     * handshake record, 22) from a client speaking anything else; either way TLS answers it. False
+     * if the client is gone: it did not speak TLS, did not finish in time, or was refused.
+     */
+    private boolean handshake(ServerTls tls, long deadlineNanos) throws IOException {
+        // the deadline is the timer's, not a read's: a client trickling its hello resets every read timeout
+        ScheduledFuture<?> timeUp = deadlineNanos == 0 ? null : gateway.timer.schedule(client::close,
+                Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        try {
+            byte[] first = new byte[1];
+            client.readTimeout(deadlineNanos == 0 ? 0 : Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000));
+            if (client.readRaw(first, 0, 1) < 0) {
+                client.close();
+                return false;
+            }
+            if (first[0] != 22 && bug == Bug.TLS_HANGS_ON_PLAINTEXT) {
+                // as a listener that waits for a TLS record which will never come: the client stays until it leaves
+                if (timeUp != null) {
+                    timeUp.cancel(false);
+                }
+                client.readTimeout(0);
+                byte[] sink = new byte[8192];
+                while (client.readRaw(sink, 0, sink.length) >= 0) {
+                    // what it says is not TLS, and not read as anything else either
+                }
+                client.close();
+                return false;
+            }
+            client.startTls(tls.context(), gateway.tlsParameters(tls), first, bug != Bug.TLS_NO_CLOSE_NOTIFY);
+        } catch (IOException refusedOrLate) {
+            client.close(); // TLS sent its alert, if it had one to send
+            return false;
+        } finally {
+            if (timeUp != null) {
+                timeUp.cancel(false);
+            }
+        }
+        return !client.isClosed(); // the timer may have fired as the handshake finished
+    }
+
+    /** The forwarded head saying the scheme the client used: core's says http whatever the listener. */
+    private Decision.Forward overTls(RequestHead request, Decision.Forward f) {
+        if (bug == Bug.NO_FORWARDED_FOR || bug == Bug.KEEPS_HOP_BY_HOP) {
+            return f; // those bugs make their own head
+        }
+        RequestHead upstream = UpstreamRequest.of(request, clientAddress, "https");
+        return new Decision.Forward(f.route(), f.candidates(), upstream, upstream.render());
     }
 
     private void forward(RequestHead request, Decision.Forward forward, ByteBuffer early) throws IOException {
@@ -201,10 +260,13 @@ final class MiniSession {
 
     private void tunnel(ByteBuffer switched, MiniLeg upstream, Backend backend, ByteBuffer fromBackend, ByteBuffer early)
             throws IOException {
+        // counted and reachable by a drain before the client hears 101: a drain that begins the moment
+        // the client has its tunnel must find it, or a planted "ends at once" bug can miss it
+        MiniTunnel t = new MiniTunnel(gateway, client, upstream, registry.tunnelOpened(clientAddress, backend));
+        t.register();
         client.write(switched);
         client.readTimeout(0);
         upstream.readTimeout(0);
-        MiniTunnel t = new MiniTunnel(gateway, client, upstream, registry.tunnelOpened(clientAddress, backend));
         t.start(fromBackend, early);
     }
 

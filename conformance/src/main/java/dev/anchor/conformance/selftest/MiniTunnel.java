@@ -74,9 +74,13 @@ final class MiniTunnel {
     }
 
     /** Passes on what each side sent before the switch, then runs both directions; returns when the client's ends. */
-    void start(ByteBuffer fromBackend, ByteBuffer fromClient) throws IOException {
+    /** Makes the tunnel known to the gateway and its lifecycle; before its 101 goes out. */
+    void register() {
         gateway.opened(this);
         stats.departWith(this::goAway, liveness != null);
+    }
+
+    void start(ByteBuffer fromBackend, ByteBuffer fromClient) throws IOException {
         tick = gateway.timer.scheduleWithFixedDelay(this::tick, 10, 10, TimeUnit.MILLISECONDS);
         if (bug == Bug.DROPS_TAIL) {
             client.writeThrough(new BufferedOutputStream(client.rawOut(), 256 * 1024));

@@ -3,6 +3,7 @@ package dev.anchor.conformance.targets;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anchor.conformance.Capability;
+import dev.anchor.conformance.peers.ClientTls;
 import dev.anchor.conformance.peers.RawClient;
 import dev.anchor.conformance.peers.RawResponse;
 import dev.anchor.conformance.Await;
@@ -35,13 +36,16 @@ final class ProcessGateway implements Gateway {
     private final InetSocketAddress address;
     private final Path dir;
     private final Path output;
+    /** How the suite speaks to it: TLS on a TLS listener, else null. */
+    private final ClientTls tls;
 
-    ProcessGateway(ProcessTarget target, Process process, InetSocketAddress address, Path dir, Path output) {
+    ProcessGateway(ProcessTarget target, Process process, InetSocketAddress address, Path dir, Path output, ClientTls tls) {
         this.target = target;
         this.process = process;
         this.address = address;
         this.dir = dir;
         this.output = output;
+        this.tls = tls;
     }
 
     Process process() {
@@ -77,7 +81,7 @@ final class ProcessGateway implements Gateway {
     }
 
     private byte[] get(String path) throws IOException {
-        try (RawClient c = RawClient.connect(address)) {
+        try (RawClient c = RawClient.connect(address, tls)) {
             c.write("GET " + path + " HTTP/1.1\r\nHost: " + c.host() + "\r\nConnection: close\r\n\r\n");
             RawResponse r = c.readResponse();
             if (r.status() != 200) {

@@ -4,6 +4,7 @@ import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import com.github.mustachejava.MustacheFactory;
 import dev.anchor.conformance.Capability;
+import dev.anchor.conformance.tls.RunCa;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.gateway.Gateway;
 import dev.anchor.core.gateway.GatewayProvider;
@@ -126,7 +127,8 @@ public final class ProcessTarget implements Target {
         Path output = dir.resolve("output.log");
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(output.toFile()).start();
-        ProcessGateway gateway = new ProcessGateway(this, process, config.listen(), dir, output);
+        ProcessGateway gateway = new ProcessGateway(this, process, config.listen(), dir, output,
+                config.listenTls().enabled() ? RunCa.get().client() : null);
         long deadline = System.nanoTime() + file.readyTimeout().toNanos();
         while (true) {
             if (!process.isAlive()) {

@@ -5,7 +5,9 @@ import dev.anchor.core.config.Endpoint;
 import dev.anchor.core.config.GatewayConfig;
 import dev.anchor.core.config.HealthConfig;
 import dev.anchor.core.config.HeartbeatConfig;
+import dev.anchor.core.config.ListenTls;
 import dev.anchor.core.config.RouteConfig;
+import dev.anchor.core.config.ServerCertificate;
 import dev.anchor.core.config.TcpOptions;
 import dev.anchor.core.route.BalancerKind;
 import java.net.InetAddress;
@@ -33,7 +35,7 @@ public final class TemplateModel {
         m.put("dir", dir.toString());
         m.put("implementation", config.implementation());
         m.put("listen", Map.of("host", config.listen().getAddress().getHostAddress(), "port", config.listen().getPort(),
-                "address", Endpoint.of(config.listen()).text()));
+                "address", Endpoint.of(config.listen()).text(), "tls", tls(config.listenTls())));
         m.put("eventLoops", config.eventLoopThreads());
         m.put("eventLoopsSetting", config.eventLoops());
         m.put("blockingThreads", config.blockingThreads().configName());
@@ -73,6 +75,27 @@ public final class TemplateModel {
         duration(m, "maxLifetime", config.tunnelMaxLifetime());
         m.put("health", health(config.health()));
         return m;
+    }
+
+    /** {@code enabled}, and the certificates in order (the first for clients naming none): {@code index}, then {@code certificate} and {@code key} files, or {@code keystore} and {@code password}. */
+    private static Map<String, Object> tls(ListenTls tls) {
+        List<Map<String, Object>> certificates = new ArrayList<>();
+        int i = 0;
+        for (ServerCertificate c : tls.certificates()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("index", i++);
+            if (c.isKeystore()) {
+                one.put("keystore", c.keystore().toAbsolutePath().toString());
+            } else {
+                one.put("certificate", c.chain().toAbsolutePath().toString());
+                one.put("key", c.privateKey().toAbsolutePath().toString());
+            }
+            if (c.password() != null) {
+                one.put("password", c.password());
+            }
+            certificates.add(one);
+        }
+        return Map.of("enabled", tls.enabled(), "certificates", certificates);
     }
 
     private static Map<String, Object> health(HealthConfig h) {
